@@ -1,0 +1,127 @@
+/*
+ * smac — Sequential Model-based Algorithm Configuration, in C.
+ *
+ * The public API. Everything else in the library is private. Conventions:
+ *   - functions that can fail return an int status (0 = ok, negative = failure)
+ *     and fill a caller-provided smac_error (may be NULL);
+ *   - every *_new has a matching *_free; strings returned as `char *` are the
+ *     caller's to free();
+ *   - the library never exits or aborts on bad input.
+ */
+#ifndef SMAC_H
+#define SMAC_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <stdbool.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#define SMAC_VERSION "0.1.0"
+
+/* ---------------------------------------------------------------- errors */
+
+enum {
+    SMAC_OK = 0,
+    SMAC_ERR_PARSE = -1,   /* malformed input text */
+    SMAC_ERR_IO = -2,      /* a file could not be read or written */
+    SMAC_ERR_INVALID = -3, /* well-formed but semantically wrong input */
+    SMAC_ERR_NOMEM = -4,
+    SMAC_ERR_RUNTIME = -5  /* anything else (target failed to start, ...) */
+};
+
+/* An error value. `message` is the full human text, already prefixed with
+ * "file:line:column: " when the input had a location (line/column 0 = none). */
+typedef struct smac_error {
+    int code;
+    int line;
+    int column;
+    char file[512];
+    char message[1024];
+} smac_error;
+
+/* ------------------------------------------------------- random numbers */
+
+/* xoshiro256** seeded through splitmix64: same seed and stream, same
+ * sequence on every platform. No global state; copy freely. */
+typedef struct smac_rng {
+    uint64_t s[4];
+} smac_rng;
+
+void smac_rng_seed(smac_rng *rng, uint64_t seed, uint64_t stream);
+uint64_t smac_rng_u64(smac_rng *rng);
+double smac_rng_uniform(smac_rng *rng);            /* [0, 1) with 53 random bits */
+uint64_t smac_rng_below(smac_rng *rng, uint64_t n); /* uniform in [0, n), unbiased; n > 0 */
+double smac_rng_normal(smac_rng *rng);             /* standard normal (polar method) */
+
+/* --------------------------------------------------- configuration space */
+
+typedef struct smac_cs smac_cs;
+
+typedef enum smac_param_type {
+    SMAC_PARAM_REAL,
+    SMAC_PARAM_INTEGER,
+    SMAC_PARAM_CATEGORICAL,
+    SMAC_PARAM_ORDINAL,
+    SMAC_PARAM_CONSTANT
+} smac_param_type;
+
+typedef enum smac_cs_format {
+    SMAC_CS_AUTO,    /* as SMAC3: .json -> JSON; else old PCS, falling back to pcs_new */
+    SMAC_CS_PCS,     /* old (SMAC2/ParamILS) PCS */
+    SMAC_CS_PCS_NEW, /* ConfigSpace pcs_new */
+    SMAC_CS_JSON     /* ConfigSpace JSON, format version 0.2 */
+} smac_cs_format;
+
+/* Reading and writing. `filename` is used for format detection and messages. */
+int smac_cs_read_file(const char *path, smac_cs_format fmt, smac_cs **out, smac_error *err);
+int smac_cs_read_text(const char *text, size_t len, const char *filename, smac_cs_format fmt,
+                      smac_cs **out, smac_error *err);
+/* Returns a malloc'd text of the space in the given format (not AUTO), or NULL with err set. */
+char *smac_cs_write(const smac_cs *cs, smac_cs_format fmt, smac_error *err);
+/* The format a successful read ended up using (AUTO resolved). */
+smac_cs_format smac_cs_source_format(const smac_cs *cs);
+
+void smac_cs_free(smac_cs *cs);
+
+/* Inspection. Parameters are numbered 0..n-1 in SMAC3's canonical order. */
+int smac_cs_n_params(const smac_cs *cs);
+int smac_cs_n_conditions(const smac_cs *cs);  /* conditioned children */
+int smac_cs_n_forbiddens(const smac_cs *cs);
+const char *smac_cs_param_name(const smac_cs *cs, int i);
+smac_param_type smac_cs_param_type(const smac_cs *cs, int i);
+int smac_cs_param_index(const smac_cs *cs, const char *name); /* -1 if unknown */
+
+/* Configurations are vectors of n_params doubles in the unit encoding:
+ * numeric -> [0,1] (log scale where the parameter is log), categorical and
+ * ordinal -> choice index, constant -> 0, inactive -> NaN. */
+void smac_cs_default(const smac_cs *cs, double *vec);
+int smac_cs_sample(const smac_cs *cs, smac_rng *rng, double *vec, smac_error *err);
+/* 0 if valid; otherwise SMAC_ERR_INVALID with a message naming the parameter,
+ * condition or forbidden clause that is violated. */
+int smac_cs_check(const smac_cs *cs, const double *vec, smac_error *err);
+
+/* Value text as SMAC3 passes it to targets (Python str: ints plain, floats
+ * repr, strings verbatim). Returns the length written (snprintf semantics). */
+int smac_cs_value_text(const smac_cs *cs, int i, double unit, char *buf, size_t n);
+/* Parses a value given as text into its unit encoding. */
+int smac_cs_parse_value(const smac_cs *cs, int i, const char *text, double *unit, smac_error *err);
+
+/* The configuration as ConfigSpace prints it ("Configuration:\n  name, Value: repr\n..."),
+ * malloc'd. */
+char *smac_cs_config_repr(const smac_cs *cs, const double *vec);
+
+/* One-exchange neighbourhood (lazy): each call to _next writes one neighbour
+ * of the centre configuration and returns 1, or returns 0 when exhausted. */
+typedef struct smac_neighbourhood smac_neighbourhood;
+smac_neighbourhood *smac_neighbourhood_new(const smac_cs *cs);
+void smac_neighbourhood_reset(smac_neighbourhood *nb, const double *centre, uint64_t seed);
+int smac_neighbourhood_next(smac_neighbourhood *nb, double *out);
+void smac_neighbourhood_free(smac_neighbourhood *nb);
+
+#ifdef __cplusplus
+}
+#endif
+#endif /* SMAC_H */
