@@ -121,6 +121,46 @@ void smac_neighbourhood_reset(smac_neighbourhood *nb, const double *centre, uint
 int smac_neighbourhood_next(smac_neighbourhood *nb, double *out);
 void smac_neighbourhood_free(smac_neighbourhood *nb);
 
+/* ------------------------------------------------------ target-run results */
+
+/* SMAC3's StatusType, with its numeric values (formats.md §5.4). */
+typedef enum smac_status {
+    SMAC_STATUS_SUCCESS = 1,
+    SMAC_STATUS_TIMEOUT = 2,
+    SMAC_STATUS_CRASHED = 3,
+    SMAC_STATUS_ABORT = 4,
+    SMAC_STATUS_MEMOUT = 5,
+    SMAC_STATUS_CAPPED = 6,
+    SMAC_STATUS_DONOTADVANCE = 7,
+    SMAC_STATUS_STOP = 8,
+    SMAC_STATUS_RUNNING = 9
+} smac_status;
+
+/* "SUCCESS", "TIMEOUT", ... or NULL for a value outside the enum. */
+const char *smac_status_name(smac_status status);
+/* Parses "SUCCESS" or "StatusType.SUCCESS" (case-sensitive); -1 if unknown. */
+int smac_status_parse(const char *text);
+
+/* What one target run produced, as stored in a run history. */
+typedef struct smac_run_value {
+    double cost;
+    double time;             /* runtime reported (or measured) */
+    smac_status status;
+    double starttime;        /* Unix epoch seconds */
+    double endtime;
+    char *additional_info;   /* a JSON object's text, or NULL for null; owned (free()) */
+} smac_run_value;
+
+/* An in-process target for library users: evaluate `config` on `instance`
+ * (NULL when the scenario has none) with `seed`, `cutoff` (seconds, or
+ * INFINITY) and `budget` (0 when unused), and fill out->cost, out->time,
+ * out->status (additional_info may be left NULL). Return 0; a non-zero return
+ * counts as a crash. With several workers it is called from several threads
+ * at once and must be thread-safe. */
+typedef int (*smac_target_fn)(const smac_cs *cs, const double *config, const char *instance,
+                              uint64_t seed, double cutoff, double budget,
+                              smac_run_value *out, void *data);
+
 #ifdef __cplusplus
 }
 #endif

@@ -22,6 +22,19 @@ static void format_location(char *buf, size_t n, const char *file, int line, int
         snprintf(buf, n, "%s: ", file);
 }
 
+/* dst = a + b, truncated to fit (messages may be cut, never overflowed). */
+static void join_truncated(char *dst, size_t n, const char *a, const char *b)
+{
+    size_t la = strlen(a), lb = strlen(b);
+    if (la > n - 1)
+        la = n - 1;
+    if (lb > n - 1 - la)
+        lb = n - 1 - la;
+    memmove(dst, a, la);
+    memmove(dst + la, b, lb);
+    dst[la + lb] = '\0';
+}
+
 int smac_error_set(smac_error *err, int code, const char *fmt, ...)
 {
     if (!err)
@@ -52,7 +65,7 @@ int smac_error_set_at(smac_error *err, int code, const char *file, int line, int
     va_end(ap);
     char loc[600];
     format_location(loc, sizeof loc, err->file, line, col);
-    snprintf(err->message, sizeof err->message, "%s%s", loc, text);
+    join_truncated(err->message, sizeof err->message, loc, text);
     return code;
 }
 
@@ -69,6 +82,6 @@ int smac_error_locate(smac_error *err, const char *file, int line, int col)
     err->column = col;
     char loc[600];
     format_location(loc, sizeof loc, err->file, line, col);
-    snprintf(err->message, sizeof err->message, "%s%s", loc, text);
+    join_truncated(err->message, sizeof err->message, loc, text);
     return err->code;
 }
