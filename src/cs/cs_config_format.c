@@ -22,7 +22,8 @@ void cs_value_append_json(const smac_cs *cs, int i, double unit, smac_strbuf *sb
         return;
     }
     if (p->type == SMAC_PARAM_INTEGER) {
-        smac_strbuf_printf(sb, "%.0f", cs_param_from_unit(p, unit));
+        /* + 0.0 turns a rounded -0.0 into 0.0: Python prints the int 0. */
+        smac_strbuf_printf(sb, "%.0f", cs_param_from_unit(p, unit) + 0.0);
         return;
     }
     int k = p->type == SMAC_PARAM_CONSTANT ? 0 : choice_index(p, unit);

@@ -107,7 +107,7 @@ void smac_strbuf_json_string(smac_strbuf *sb, const char *s)
         if (c == '\t') { smac_strbuf_puts(sb, "\\t"); p++; continue; }
         if (c == '\b') { smac_strbuf_puts(sb, "\\b"); p++; continue; }
         if (c == '\f') { smac_strbuf_puts(sb, "\\f"); p++; continue; }
-        if (c < 0x20) { smac_strbuf_printf(sb, "\\u%04x", c); p++; continue; }
+        if (c < 0x20 || c == 0x7F) { smac_strbuf_printf(sb, "\\u%04x", c); p++; continue; }
         if (c < 0x80) { smac_strbuf_putc(sb, (char)c); p++; continue; }
         uint32_t cp = utf8_next(&p);
         if (cp >= 0x10000) {
