@@ -234,7 +234,7 @@ static int get_number(jreader *r, const json_t *obj, const char *key, const char
 static int read_numeric(jreader *r, const json_t *hp, const char *where, const char *name,
                         int is_int)
 {
-    double lower, upper, def = 0.0, q = 0.0;
+    double lower = 0.0, upper = 0.0, def = 0.0, q = 0.0;
     int present, has_default, has_q, log = 0, rc;
     const json_t *jlog = json_object_get(hp, "log");
     if (jlog && !json_is_null(jlog)) {
@@ -322,7 +322,7 @@ static int read_constant(jreader *r, const json_t *hp, const char *where, const 
 static int read_param(jreader *r, const json_t *hp, size_t idx)
 {
     const char *where = path_printf(r, "hyperparameters[%zu]", idx);
-    const char *name, *type;
+    const char *name = NULL, *type = NULL;
     if (!where)
         return nomem(r);
     if (!json_is_object(hp))
@@ -372,7 +372,7 @@ static int read_cond(jreader *r, const json_t *c, const char *where, const char 
     if (jc && strcmp(json_string_value(jc), child) != 0)
         return fail(r, SMAC_ERR_INVALID, "%s: \"child\" is \"%s\" but the condition is for \"%s\"",
                     where, json_string_value(jc), child);
-    const char *type;
+    const char *type = NULL;
     int rc = get_string(r, c, "type", where, &type);
     if (rc)
         return rc;
@@ -435,7 +435,7 @@ static int read_cond(jreader *r, const json_t *c, const char *where, const char 
 static int read_condition(jreader *r, const json_t *c, size_t idx)
 {
     const char *where = path_printf(r, "conditions[%zu]", idx);
-    const char *child;
+    const char *child = NULL;
     if (!where)
         return nomem(r);
     if (!json_is_object(c))
@@ -462,7 +462,7 @@ static int read_forbid(jreader *r, const json_t *f, const char *where, int depth
     if (depth > MAX_NESTING)
         return fail(r, SMAC_ERR_INVALID, "%s: clauses nested more than %d levels deep",
                     where, MAX_NESTING);
-    const char *type;
+    const char *type = NULL;
     int rc = get_string(r, f, "type", where, &type);
     if (rc)
         return rc;
@@ -511,7 +511,7 @@ static int read_forbid(jreader *r, const json_t *f, const char *where, int depth
         return 0;
     }
     if (strcmp(type, "RELATION") == 0) {
-        const char *lambda;
+        const char *lambda = NULL;
         if ((rc = get_string(r, f, "left", where, &out->param)) != 0 ||
             (rc = get_string(r, f, "right", where, &out->other)) != 0 ||
             (rc = get_string(r, f, "lambda", where, &lambda)) != 0)
