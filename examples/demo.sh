@@ -1,17 +1,22 @@
 #!/usr/bin/env bash
-# The demonstration `make demo` runs: checks the example scenario's configuration
-# space, converts it between formats and samples configurations from it.
+# The demonstration `make demo` runs: a SMAC4AC optimisation of the example
+# Branin scenario through the `smac` command, then the files it wrote.
 set -euo pipefail
 build=${1:-build}
 here=$(cd "$(dirname "$0")" && pwd)
 build=$(cd "$build" && pwd)
+out=$(mktemp -d)
+trap 'rm -rf "$out"' EXIT
 cd "$here/branin"
 
-echo "== smac-pcs check branin.pcs"
+echo "== the configuration space (smac-pcs check branin.pcs)"
 "$build/smac-pcs" check branin.pcs
 echo
-echo "== smac-pcs convert --to json branin.pcs"
-"$build/smac-pcs" convert --to json branin.pcs
+echo "== smac --scenario scenario.txt --seed 1   (200 target runs on 4 instances)"
+"$build/smac" --scenario scenario.txt --seed 1 --output_dir "$out" | grep -v "^INFO:	  x[12] :"
 echo
-echo "== smac-pcs sample -n 3 --seed 1 branin.pcs"
-"$build/smac-pcs" sample -n 3 --seed 1 branin.pcs
+echo "== the output folder, as SMAC3 v1.1 writes it"
+ls "$out/run_1"
+echo
+echo "== its trajectory (traj_old.csv)"
+cat "$out/run_1/traj_old.csv"

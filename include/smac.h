@@ -161,6 +161,43 @@ typedef int (*smac_target_fn)(const smac_cs *cs, const double *config, const cha
                               uint64_t seed, double cutoff, double budget,
                               smac_run_value *out, void *data);
 
+/* ------------------------------------------------------------ scenarios */
+
+/* A scenario: what to optimise and how. Options travel by name, with any of
+ * the spellings SMAC3 accepts in a scenario file or on its command line:
+ *     smac_scenario_set(sc, "run_obj", "quality", &err);
+ *     smac_scenario_set(sc, "shared_model", "true", &err);
+ * Values set through the API win over values read from a file. */
+typedef struct smac_scenario smac_scenario;
+
+smac_scenario *smac_scenario_new(void);
+void smac_scenario_free(smac_scenario *sc);
+int smac_scenario_set(smac_scenario *sc, const char *name, const char *value, smac_error *err);
+int smac_scenario_read_file(smac_scenario *sc, const char *path, smac_error *err);
+/* Uses a space built in code (takes ownership, also on failure) instead of `paramfile`. */
+int smac_scenario_set_cs(smac_scenario *sc, smac_cs *cs, smac_error *err);
+/* Text of an option as set, else its default; NULL for unknown names. */
+const char *smac_scenario_get(const smac_scenario *sc, const char *name);
+
+/* ------------------------------------------------------------ optimising */
+
+typedef struct smac_optimizer smac_optimizer;
+
+/* Checks the scenario (reading the files it names) and builds an optimiser
+ * for it; the scenario must outlive the optimiser. NULL with err set when the
+ * scenario cannot be used. */
+smac_optimizer *smac_optimizer_new(smac_scenario *sc, smac_error *err);
+/* Runs the optimisation to the end of its budgets, writing the output folder.
+ * The target is the scenario's command line (`algo`). */
+int smac_optimizer_run(smac_optimizer *opt, smac_error *err);
+/* Asks a running optimisation to stop after saving what it has (safe from a
+ * signal handler or another thread). */
+void smac_optimizer_stop(smac_optimizer *opt);
+/* The incumbent (n_params doubles) and its estimated cost; returns 0 when
+ * there is none yet. Either pointer may be NULL. */
+int smac_optimizer_incumbent(const smac_optimizer *opt, double *config, double *cost);
+void smac_optimizer_free(smac_optimizer *opt);
+
 #ifdef __cplusplus
 }
 #endif

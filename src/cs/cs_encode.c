@@ -288,22 +288,24 @@ char *smac_cs_config_repr(const smac_cs *cs, const double *vec)
         return NULL;
     for (int i = 0; i < n; i++)
         order[i] = &cs->params[i];
-    /* Configuration.__repr__ lists parameters sorted by name; strcmp on
-     * UTF-8 bytes sorts like Python compares code points. */
+    /* ConfigSpace 0.4.21's Configuration.__repr__ (as SMAC3 v1.1 logs the
+     * final incumbent): active values sorted by name (strcmp on UTF-8 bytes
+     * sorts like Python compares code points), one "  'name': repr," line
+     * each, between "Configuration(values={" and "})", ending in a newline. */
     qsort(order, (size_t)n, sizeof *order, by_name);
     smac_strbuf sb;
     smac_strbuf_init(&sb);
-    smac_strbuf_puts(&sb, "Configuration:\n");
+    smac_strbuf_puts(&sb, "Configuration(values={\n");
     for (int j = 0; j < n; j++) {
         const cs_param *p = order[j];
         int i = (int)(p - cs->params);
         if (isnan(vec[i]))
             continue;
-        smac_strbuf_printf(&sb, "  %s, %s: ", p->name,
-                           p->type == SMAC_PARAM_CONSTANT ? "Constant" : "Value");
+        smac_strbuf_printf(&sb, "  '%s': ", p->name);
         append_value_repr(&sb, p, cs_param_from_unit(p, vec[i]));
-        smac_strbuf_putc(&sb, '\n');
+        smac_strbuf_puts(&sb, ",\n");
     }
+    smac_strbuf_puts(&sb, "})\n");
     free(order);
     return smac_strbuf_take(&sb);
 }

@@ -60,11 +60,12 @@ parameters: 4
 conditions: 1
 forbiddens: 1
 default configuration:
-Configuration:
-  n, Value: 5
-  r, Value: 1.0
-  x, Value: 'a'
-  y, Value: 'u'"
+Configuration(values={
+  'n': 5,
+  'r': 1.0,
+  'x': 'a',
+  'y': 'u',
+})"
     [ "$(cat "$work/out")" = "$expected" ] || fail "check small.pcs printed:
 $(cat "$work/out")
 expected:
@@ -177,7 +178,7 @@ if [ -d "$shared" ]; then
         grep -qx "conditions: $want_conds" "$work/out" || fail "$name: check conditions, want $want_conds"
         grep -qx "forbiddens: $want_forbs" "$work/out" || fail "$name: check forbiddens, want $want_forbs"
         [ "$got_types" = "$want_types" ] || fail "$name: check types: got [$got_types] want [$want_types]"
-        grep -q '^Configuration:$' "$work/out" || fail "$name: no default configuration"
+        grep -q '^Configuration(values={$' "$work/out" || fail "$name: no default configuration"
         # Python prints the integer 0 as 0, never -0.
         ! grep -q 'Value: -0$' "$work/out" || fail "$name: default configuration prints -0"
     done

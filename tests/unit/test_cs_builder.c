@@ -654,7 +654,7 @@ static void test_empty_space_and_builder_reuse(void **state)
     smac_cs_default(cs, v);
     assert_int_equal(smac_cs_check(cs, v, NULL), 0);
     char *repr = smac_cs_config_repr(cs, v);
-    assert_string_equal(repr, "Configuration:\n");
+    assert_string_equal(repr, "Configuration(values={\n})\n");
     free(repr);
     smac_cs_free(cs);
     smac_cs_free(NULL);

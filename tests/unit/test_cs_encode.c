@@ -290,14 +290,15 @@ static void test_config_repr(void **state)
     assert_non_null(s);
     /* sorted by name (upper case first), inactive 'child' left out,
      * strings quoted as Python's repr does, numbers and bools bare */
-    assert_string_equal(s, "Configuration:\n"
-                           "  K, Constant: 'fixed'\n"
-                           "  Zr, Value: 0.1\n"
-                           "  an, Value: 5\n"
-                           "  c, Value: 'a'\n"
-                           "  flag, Value: True\n"
-                           "  num, Value: 2\n"
-                           "  o, Value: 'mid'\n");
+    assert_string_equal(s, "Configuration(values={\n"
+                           "  'K': 'fixed',\n"
+                           "  'Zr': 0.1,\n"
+                           "  'an': 5,\n"
+                           "  'c': 'a',\n"
+                           "  'flag': True,\n"
+                           "  'num': 2,\n"
+                           "  'o': 'mid',\n"
+                           "})\n");
     free(s);
     int c = smac_cs_param_index(cs, "c"), o = smac_cs_param_index(cs, "o");
     int child = smac_cs_param_index(cs, "child");
@@ -305,13 +306,13 @@ static void test_config_repr(void **state)
     v[o] = 2;
     v[child] = 0.0;
     s = smac_cs_config_repr(cs, v);
-    assert_contains(s, "  c, Value: \"it's\"\n");
-    assert_contains(s, "  child, Value: 1e-05\n");
-    assert_contains(s, "  o, Value: 'high'\n");
+    assert_contains(s, "  'c': \"it's\",\n");
+    assert_contains(s, "  'child': 1e-05,\n");
+    assert_contains(s, "  'o': 'high',\n");
     free(s);
     v[c] = 2;
     s = smac_cs_config_repr(cs, v);
-    assert_contains(s, "  c, Value: 'x\"y\\'z'\n");
+    assert_contains(s, "  'c': 'x\"y\\'z',\n");
     free(s);
     smac_cs_free(cs);
 }
@@ -331,7 +332,7 @@ static void test_repr_escapes(void **state)
         double v[1] = {k};
         char *s = smac_cs_config_repr(cs, v);
         char line[64];
-        snprintf(line, sizeof line, "  c, Value: %s\n", expect[k]);
+        snprintf(line, sizeof line, "  'c': %s,\n", expect[k]);
         assert_contains(s, line);
         free(s);
     }
