@@ -516,16 +516,37 @@ int pcs_check_numeric(pcs_cur *c, const char *name, int is_int, int log, double 
     return 0;
 }
 
+typedef struct choice_ref {
+    const char *text;
+    int index;
+} choice_ref;
+
+static int cmp_choice(const void *a, const void *b)
+{
+    const choice_ref *x = a, *y = b;
+    int c = strcmp(x->text, y->text);
+    return c ? c : (x->index > y->index) - (x->index < y->index);
+}
+
 int pcs_check_choices(pcs_cur *c, const char *name, int n, char *const *choices,
                       const size_t *pos, const char *def, size_t def_pos)
 {
-    /* Quadratic, but choice lists are short; a hash set is not worth it. */
+    /* Sorting finds repeats in n log n even in generated files with huge
+     * lists; the repeat reported is the first one in the line. */
+    choice_ref *refs = malloc(((size_t)n + 1) * sizeof *refs);
+    if (!refs)
+        return smac_error_set(c->err, SMAC_ERR_NOMEM, "out of memory");
+    for (int i = 0; i < n; i++)
+        refs[i] = (choice_ref){choices[i], i};
+    qsort(refs, (size_t)n, sizeof *refs, cmp_choice);
+    int repeat = -1;
     for (int i = 1; i < n; i++)
-        for (int j = 0; j < i; j++)
-            if (strcmp(choices[i], choices[j]) == 0)
-                return pcs_fail_code(c, SMAC_ERR_INVALID, pos[i],
-                                     "parameter '%s': value '%s' is listed twice", name,
-                                     choices[i]);
+        if (strcmp(refs[i].text, refs[i - 1].text) == 0 && (repeat < 0 || refs[i].index < repeat))
+            repeat = refs[i].index;
+    free(refs);
+    if (repeat >= 0)
+        return pcs_fail_code(c, SMAC_ERR_INVALID, pos[repeat],
+                             "parameter '%s': value '%s' is listed twice", name, choices[repeat]);
     for (int i = 0; i < n; i++)
         if (strcmp(choices[i], def) == 0)
             return 0;
@@ -853,15 +874,10 @@ int pcs_check_writable(const smac_cs *cs, const char *format, smac_error *err)
     return 0;
 }
 
-static int cond_mentions(const cs_cond *c, int param)
+static int cmp_int(const void *a, const void *b)
 {
-    if (c->op == CS_COND_AND || c->op == CS_COND_OR) {
-        for (int i = 0; i < c->n_parts; i++)
-            if (cond_mentions(&c->parts[i], param))
-                return 1;
-        return 0;
-    }
-    return c->parent == param;
+    int x = *(const int *)a, y = *(const int *)b;
+    return (x > y) - (x < y);
 }
 
 int pcs_condition_order(const smac_cs *cs, int *order)
@@ -869,21 +885,37 @@ int pcs_condition_order(const smac_cs *cs, int *order)
     if (cs->n_conditions == 0)
         return 0;
     char *done = calloc((size_t)cs->n_conditions, 1);
-    if (!done)
+    int *kids = malloc(((size_t)cs->n_params + 1) * sizeof *kids);
+    if (!done || !kids) {
+        free(done);
+        free(kids);
         return SMAC_ERR_NOMEM;
+    }
     int k = 0;
-    for (int p = 0; p < cs->n_params && k < cs->n_conditions; p++)
-        for (int j = 0; j < cs->n_conditions; j++)
-            if (!done[j] && cond_mentions(&cs->conditions[j].root, p)) {
+    for (int p = 0; p < cs->n_params; p++) {
+        const cs_param *par = &cs->params[p];
+        int m = par->n_children < cs->n_params ? par->n_children : cs->n_params;
+        if (m <= 0 || !par->children)
+            continue;
+        memcpy(kids, par->children, (size_t)m * sizeof *kids);
+        qsort(kids, (size_t)m, sizeof *kids, cmp_int);
+        for (int i = 0; i < m; i++) {
+            if (kids[i] < 0 || kids[i] >= cs->n_params)
+                continue;
+            int j = cs->params[kids[i]].condition;
+            if (j >= 0 && j < cs->n_conditions && !done[j]) {
                 done[j] = 1;
                 order[k++] = j;
             }
-    /* A condition without any parent (impossible for a finished space)
-     * still gets written, last. */
+        }
+    }
+    /* Anything not reached through a parent (never, for a finished space)
+     * is still written, last. */
     for (int j = 0; j < cs->n_conditions; j++)
         if (!done[j])
             order[k++] = j;
     free(done);
+    free(kids);
     return 0;
 }
 

@@ -6,11 +6,14 @@
  *   lr [1e-5, 1] [0.01]l     log real        {c=a, n=5}         forbidden
  *
  * The flags after the default are any run of 'i' and 'l'. Several condition
- * lines for one child form an AND, in the order the lines appear; values of
- * conditions and forbidden clauses are plain strings (the builder converts
- * them for numeric parents). This format has no ordinals, constants, OR,
- * !=, < or >, so the writer refuses spaces that use them rather than
- * writing something that means less — as ConfigSpace's writer does.
+ * lines for one child form an AND, in the order the lines appear. Values in
+ * conditions and forbidden clauses are texts; for a real or integer
+ * parameter they must be numbers in its range (ConfigSpace 0.4.21 keeps
+ * them as strings and so rejects any such line; we accept the evident
+ * meaning). This format has no ordinals, OR, !=, < or >, so the writer
+ * refuses spaces that use them, as ConfigSpace's writer does, rather than
+ * write something that means less; a constant is written as a one-value
+ * categorical.
  *
  * Reading goes parameters first, then conditions, then forbidden clauses,
  * so a line may name a parameter defined further down the file.

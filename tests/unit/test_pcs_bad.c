@@ -103,6 +103,8 @@ static const bad_case CASES[] = {
      "old_duplicate_choice.pcs:1:10: parameter 'c': value 'a' is listed twice"},
     {"old_duplicate_name.pcs", SMAC_CS_PCS, SMAC_ERR_INVALID,
      "old_duplicate_name.pcs:3:1: parameter 'a'"},
+    {"old_duplicate_choice_first.pcs", SMAC_CS_PCS, SMAC_ERR_INVALID,
+     "old_duplicate_choice_first.pcs:1:10: parameter 'c': value 'b' is listed twice"},
     {"old_empty_choices.pcs", SMAC_CS_PCS, SMAC_ERR_INVALID,
      "old_empty_choices.pcs:1:4: empty list of the values of 'c'"},
     {"old_forbidden_default.pcs", SMAC_CS_PCS, SMAC_ERR_INVALID,
@@ -302,8 +304,9 @@ static void test_auto_reports_the_likely_format(void **state)
     text = "a [0, 1] [0]\nb {x, y\n";
     smac_error_clear(&err);
     rc = smac_cs_read_text(text, strlen(text), "u.pcs", SMAC_CS_AUTO, &cs, &err);
-    assert_true(rc < 0);
+    assert_int_equal(rc, SMAC_ERR_PARSE);
     assert_null(cs);
+    assert_non_null(strstr(err.message, "u.pcs:2:8: expected ',' or '}' after one of the values of 'b'"));
 }
 
 static void test_null_output_argument(void **state)
