@@ -29,6 +29,7 @@ struct smac_psmac {
     char *own_dir;           /* realpath of our run folder, or NULL */
     SMAC_VEC(seen_file) seen;
     int n_peer_files;
+    int n_loads;
 };
 
 static char *resolve(const char *path)
@@ -80,6 +81,7 @@ void smac_psmac_free(smac_psmac *p)
 }
 
 int smac_psmac_n_peer_files(const smac_psmac *p) { return p->n_peer_files; }
+int smac_psmac_n_loads(const smac_psmac *p) { return p->n_loads; }
 
 static seen_file *find_seen(smac_psmac *p, const char *path)
 {
@@ -130,6 +132,7 @@ static int read_file(smac_psmac *p, smac_runhistory *rh, const char *path, int *
         return 0;
     smac_error lerr;
     int added = 0;
+    p->n_loads++;
     if (smac_rh_load_json(rh, path, SMAC_RH_EXTERNAL_SAME, &added, &lerr) != 0) {
         if (lerr.code == SMAC_ERR_NOMEM)
             return smac_error_set(err, SMAC_ERR_NOMEM, "out of memory");
@@ -189,6 +192,7 @@ int smac_psmac_read(smac_psmac *p, smac_runhistory *rh, int *n_new, smac_error *
 {
     int total = 0;
     p->n_peer_files = 0;
+    p->n_loads = 0;
     for (size_t k = 0; k < p->patterns.len; k++) {
         glob_t g;
         memset(&g, 0, sizeof g);

@@ -40,5 +40,7 @@ int smac_psmac_write(const smac_runhistory *rh, const char *run_dir, smac_error 
 
 /* Number of peer files seen in the last read (tests, warnings). */
 int smac_psmac_n_peer_files(const smac_psmac *p);
+/* Number of files parsed in the last read (unchanged files are not). */
+int smac_psmac_n_loads(const smac_psmac *p);
 
 #endif

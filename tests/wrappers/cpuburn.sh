@@ -1,0 +1,3 @@
+#!/bin/sh
+# Burns CPU forever.
+exec awk 'BEGIN { while (1) x++ }'

@@ -1,0 +1,5 @@
+#!/bin/sh
+# Killed by a signal before any result.
+echo "about to crash"
+kill -SEGV $$
+sleep 5

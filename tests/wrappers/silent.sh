@@ -1,0 +1,3 @@
+#!/bin/sh
+# Says nothing and exits 0.
+exit 0
