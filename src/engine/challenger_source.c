@@ -1,0 +1,121 @@
+/*
+ * Where the intensifier's challengers come from (algorithms.md §2, §9.5):
+ * first the initial design, in order; then, per intensification iteration,
+ * a challenger stream. Creating a stream trains the model on the current run
+ * history; the acquisition optimiser runs only when the stream is first asked
+ * for a non-random challenger. ROAR's stream is uniformly random.
+ */
+#include "engine/optimizer_internal.h"
+#include "util/error.h"
+
+#include <math.h>
+#include <stdlib.h>
+
+static int grow_predictions(smac_optimizer *o, int n)
+{
+    if (n <= o->pred_cap)
+        return 0;
+    int cap = o->pred_cap ? o->pred_cap : 1024;
+    while (cap < n)
+        cap *= 2;
+    double *mu = realloc(o->pred_mu, (size_t)cap * sizeof *mu);
+    if (!mu)
+        return -1;
+    o->pred_mu = mu;
+    double *var = realloc(o->pred_var, (size_t)cap * sizeof *var);
+    if (!var)
+        return -1;
+    o->pred_var = var;
+    o->pred_cap = cap;
+    return 0;
+}
+
+/* The acquisition function at n configurations, batched (smac_acq_eval_fn). */
+static void eval_acquisition(const double *configs, int n, double *values, void *ctx)
+{
+    smac_optimizer *o = ctx;
+    if (grow_predictions(o, n) != 0 ||
+        smac_rf_model_predict_marginal(o->model, configs, n, o->pred_mu, o->pred_var, NULL) != 0) {
+        for (int i = 0; i < n; i++)
+            values[i] = -INFINITY; /* no prediction: never preferred */
+        return;
+    }
+    if (smac_acq_values(&o->acq, o->pred_mu, o->pred_var, n, values, NULL) != 0)
+        for (int i = 0; i < n; i++)
+            if (isnan(values[i]))
+                values[i] = -INFINITY;
+}
+
+/* The stream's list: the acquisition optimiser's challengers (§9.4). */
+static int fill_from_optimizer(void *ctx, smac_acq_list *out, smac_error *err)
+{
+    smac_optimizer *o = ctx;
+    /* Local search starts from the configurations with training rows; their
+     * predicted costs were computed for x_best when the stream opened. */
+    smac_acq_history hist = {o->data.x_configs, o->data.n_configs, o->data.x_mean};
+    return smac_acq_maximize(o->acq_opt, &hist, o->facade.acq_opt_challengers, eval_acquisition, o, out, err);
+}
+
+/* Trains the model on the history and opens a stream over the optimiser. */
+static int open_model_stream(smac_optimizer *o, smac_error *err)
+{
+    int rc = smac_engine_build_training_data(o, err);
+    if (rc != 0)
+        return rc;
+    if (o->data.n_rows == 0)
+        return smac_challengers_init_random(&o->stream, o->cs, &o->sample_rng, 1, err);
+    double eta;
+    int best_id;
+    rc = smac_epm_x_best(&o->data, o->model, &eta, &best_id, err);
+    if (rc != 0)
+        return rc;
+    smac_acq_update(&o->acq, eta, smac_rf_model_n_columns(o->model), o->data.n_budget_runs);
+    smac_chooser_next_iteration(&o->chooser);
+    return smac_challengers_init(&o->stream, o->cs, &o->chooser, &o->sample_rng, fill_from_optimizer, o, err);
+}
+
+static int next_challenger(void *ctx, int *config_id, smac_error *err)
+{
+    smac_optimizer *o = ctx;
+    if (o->initial_next < o->initial.len) {
+        *config_id = o->initial.items[o->initial_next++];
+        return 1;
+    }
+    if (!o->stream_active) {
+        int rc = o->facade.use_model ? open_model_stream(o, err)
+                                     : smac_challengers_init_random(&o->stream, o->cs, &o->sample_rng, 1, err);
+        if (rc != 0)
+            return rc;
+        o->stream_active = 1;
+    }
+    int np = smac_cs_n_params(o->cs);
+    double config[np > 0 ? np : 1];
+    const char *origin = NULL;
+    int rc = smac_challengers_next(&o->stream, config, &origin, err);
+    if (rc <= 0)
+        return rc;
+    rc = smac_rh_intern_config(o->rh, config, origin, config_id);
+    if (rc < 0)
+        return smac_error_set(err, rc, "cannot record a challenger");
+    return 1;
+}
+
+void smac_engine_drop_stream(smac_optimizer *o)
+{
+    if (o->stream_active) {
+        smac_challengers_free(&o->stream);
+        o->stream_active = 0;
+    }
+}
+
+static void end_iteration(void *ctx)
+{
+    smac_engine_drop_stream(ctx);
+}
+
+void smac_engine_source(smac_optimizer *o, smac_challenger_source *src)
+{
+    src->next = next_challenger;
+    src->end_iteration = end_iteration;
+    src->ctx = o;
+}
