@@ -187,8 +187,10 @@ typedef struct smac_optimizer smac_optimizer;
  * for it; the scenario must outlive the optimiser. NULL with err set when the
  * scenario cannot be used. */
 smac_optimizer *smac_optimizer_new(smac_scenario *sc, smac_error *err);
-/* Runs the optimisation to the end of its budgets, writing the output folder.
- * The target is the scenario's command line (`algo`). */
+/* Makes `fn` the target instead of the scenario's command line (`algo`). */
+int smac_optimizer_set_target(smac_optimizer *opt, smac_target_fn fn, void *data);
+/* Runs the optimisation to the end of its budgets, writing the output folder
+ * (none when output_dir is ""). */
 int smac_optimizer_run(smac_optimizer *opt, smac_error *err);
 /* Asks a running optimisation to stop after saving what it has (safe from a
  * signal handler or another thread). */

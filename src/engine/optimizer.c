@@ -106,6 +106,10 @@ static int build_intensifier(smac_optimizer *o, int default_id, smac_error *err)
     io.race_against = default_id;
     io.n_workers = sc->n_workers > 0 ? sc->n_workers : 1;
     io.seed = draw_seed(o);
+    io.inc_changed = o->stats.inc_changed; /* restored counters (0 for a fresh run) */
+    io.n_calls_of_intensify = o->stats.n_calls_of_intensify;
+    io.n_configs_per_intensify = o->stats.n_configs_per_intensify;
+    io.ema_n_configs_per_intensify = o->stats.ema_n_configs_per_intensify;
     o->intensifier = smac_intensifier_new(&io, o->rh, err);
     free(names);
     return o->intensifier ? 0 : (err ? err->code : SMAC_ERR_NOMEM);
@@ -179,6 +183,9 @@ smac_optimizer *smac_optimizer_new(smac_scenario *sc, smac_error *err)
     }
     runner_from_scenario(sc, &o->runner);
 
+    /* A restored history keeps its ids, so it is loaded before anything is interned. */
+    if (sc->restore_state && smac_engine_restore(o, err) != 0)
+        goto fail;
     int default_id;
     if (intern_default(o, &default_id, err) != 0)
         goto fail;
@@ -186,7 +193,7 @@ smac_optimizer *smac_optimizer_new(smac_scenario *sc, smac_error *err)
         goto fail;
     if (build_intensifier(o, default_id, err) != 0)
         goto fail;
-    if (build_initial_design(o, err) != 0)
+    if (!sc->restore_state && build_initial_design(o, err) != 0)
         goto fail;
     return o;
 fail:
@@ -215,7 +222,17 @@ void smac_optimizer_free(smac_optimizer *o)
     smac_psmac_free(o->psmac);
     smac_runhistory_free(o->rh);
     free(o->run_dir);
+    for (int i = 0; i < 3; i++)
+        free(o->restored_traj[i]);
     free(o);
+}
+
+int smac_optimizer_set_target(smac_optimizer *o, smac_target_fn fn, void *data)
+{
+    o->runner.kind = SMAC_TAE_CALLBACK;
+    o->runner.fn = fn;
+    o->runner.fn_data = data;
+    return 0;
 }
 
 void smac_optimizer_stop(smac_optimizer *o) { o->stop_requested = 1; }
@@ -286,11 +303,13 @@ int smac_engine_prepare_output(smac_optimizer *o, smac_error *err)
         o->traj = smac_trajectory_open(NULL, o->cs, err);
         return o->traj ? 0 : err->code;
     }
-    int rc = smac_output_prepare(sc->output_dir, (long)sc->seed, sc->restore_state != NULL, &o->run_dir, err);
+    int rc = smac_output_prepare(sc->output_dir, (long)sc->seed, 0, &o->run_dir, err);
     if (rc != 0)
         return rc;
     SMAC_INFO("smac.utils.io.cmd_reader.CMDReader", "Output to %s", sc->output_dir);
     if ((rc = write_scenario_files(o, err)) != 0)
+        return rc;
+    if ((rc = smac_engine_write_restored_trajectory(o, err)) != 0)
         return rc;
     o->traj = smac_trajectory_open(o->run_dir, o->cs, err);
     if (!o->traj)
@@ -379,6 +398,9 @@ void smac_engine_print_summary(smac_optimizer *o)
 
 int smac_optimizer_run(smac_optimizer *o, smac_error *err)
 {
+    if (o->runner.kind != SMAC_TAE_CALLBACK && o->sc->algo.n == 0)
+        return smac_error_set(err, SMAC_ERR_INVALID,
+                              "the scenario names no target algorithm: set 'algo' (or give a C target)");
     int rc = smac_engine_prepare_output(o, err);
     if (rc != 0)
         return rc;

@@ -71,6 +71,8 @@ typedef struct smac_optimizer {
     smac_psmac *psmac;
     int traj_id;                  /* id of the last trajectory entry */
 
+    char *restored_traj[3];       /* --restore_state: traj_aclib2.json, traj_old.csv, traj.json texts */
+
     volatile sig_atomic_t stop_requested;
     int aborted;                  /* a target said ABORT, or the first run crashed */
     smac_target_fn target_fn;
@@ -85,6 +87,10 @@ void smac_engine_traj_add(smac_optimizer *o, int config_id, double cost, int id,
 
 /* training.c: the model's training data from the history (trains the model) */
 int smac_engine_build_training_data(smac_optimizer *o, smac_error *err);
+
+/* restore.c: --restore_state (history, stats, incumbent; trajectory texts kept for the new folder) */
+int smac_engine_restore(smac_optimizer *o, smac_error *err);
+int smac_engine_write_restored_trajectory(smac_optimizer *o, smac_error *err);
 
 /* challenger_source.c */
 void smac_engine_source(smac_optimizer *o, smac_challenger_source *src);

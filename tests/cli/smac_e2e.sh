@@ -60,6 +60,20 @@ else
     fail "determinism runs failed"
 fi
 
+# 2b. --restore_state continues a run: budgets count on, the trajectory is carried over.
+if "$smac" --scenario scenario.txt --seed 1 --output_dir "$work/rs" --runcount_limit 30 > /dev/null 2>&1 &&
+   "$smac" --scenario scenario.txt --seed 1 --output_dir "$work/rs" --runcount_limit 60 --restore_state "$work/rs/run_1" > "$work/rs.log" 2>&1; then
+    runs=$(python3 -c "import json,sys; print(len(json.load(open(sys.argv[1]))['data']))" "$work/rs/run_1/runhistory.json")
+    old=$(wc -l < "$work/rs/run_1.OLD/traj_old.csv"); new=$(wc -l < "$work/rs/run_1/traj_old.csv")
+    if [ "$runs" = 60 ] && grep -q "Finished target algorithm runs: 60 / 60.0" "$work/rs.log" && [ "$new" -ge "$old" ]; then
+        pass "restore: 30 + 30 runs, trajectory kept ($old -> $new lines)"
+    else
+        fail "restore: $runs runs, trajectory $old -> $new lines"
+    fi
+else
+    fail "restore runs failed"
+fi
+
 # 3. Every facade the command line offers runs the example.
 for mode in SMAC4AC SMAC4HPO ROAR; do
     if "$smac" --scenario scenario.txt --seed 3 --mode $mode --runcount_limit 40 --output_dir "$work/m$mode" > "$work/m$mode.log" 2>&1; then
