@@ -131,15 +131,18 @@ static int read_file(smac_psmac *p, smac_runhistory *rh, const char *path, int *
     if (s && same_stat(s, &st))
         return 0;
     smac_error lerr;
-    int added = 0;
     p->n_loads++;
-    if (smac_rh_load_json(rh, path, SMAC_RH_EXTERNAL_SAME, &added, &lerr) != 0) {
+    /* SMAC3 counts new keys (len(runhistory) before and after), not runs that
+     * replaced a placeholder; the log lines keep that meaning. */
+    size_t before = smac_rh_size(rh);
+    if (smac_rh_load_json(rh, path, SMAC_RH_EXTERNAL_SAME, NULL, &lerr) != 0) {
         if (lerr.code == SMAC_ERR_NOMEM)
             return smac_error_set(err, SMAC_ERR_NOMEM, "out of memory");
         /* A peer's bad file is "no news this round": read it again later. */
         SMAC_WARNING(LOGGER, "Shared model mode: skipping %s this round: %s", path, lerr.message);
         return 0;
     }
+    int added = (int)(smac_rh_size(rh) - before);
     SMAC_DEBUG(LOGGER, "Shared model mode: Loaded %d new runs from %s", added, path);
     *n_new += added;
     if (remember(p, path, &st) != 0)

@@ -131,7 +131,11 @@ int smac_rh_n_instances(const smac_runhistory *rh);
  * CAPPED and this cost is larger; otherwise ignored silently. A replaced run
  * keeps its place in the insertion order and takes the new origin.
  * `external` is a smac_rh_origin. v->additional_info must be NULL or JSON
- * text (Python's dialect); it is copied in canonical compact form.
+ * text (Python's dialect); it is copied in canonical compact form. With
+ * options.run_obj_runtime, an integral cost of a run that is neither
+ * SUCCESS nor RUNNING (SMAC3's int par_factor * ceil(cutoff)) is written to
+ * runhistory.json as an int, like SMAC3 does, and so is a TIMEOUT/CAPPED
+ * time equal to it (the clamped runtime).
  * Returns 1 if stored, 0 if ignored, or a negative error (unknown config id,
  * a status outside the enum, a NaN budget, malformed additional_info, NOMEM). */
 int smac_rh_add(smac_runhistory *rh, int config_id, const char *instance, int64_t seed, double budget,
@@ -202,7 +206,10 @@ int smac_rh_save_json(const smac_runhistory *rh, const char *path, smac_error *e
  *   - Otherwise (pSMAC peers, warm start, a second file): configurations are
  *     matched by value; unknown ones get new ids (max id + 1) in the order
  *     their first run appears; configs without runs are not interned.
- * *n_new (may be NULL) = runs stored (new or changed). */
+ * Numbers of run values keep their JSON type (an int stays an int when
+ * written back); parameter values are written in their parameter's type
+ * (a real given as 5 is written 5.0). *n_new (may be NULL) = runs stored
+ * (new or changed; SMAC3's log counts new keys only: compare smac_rh_size). */
 int smac_rh_load_json(smac_runhistory *rh, const char *path, int external, int *n_new, smac_error *err);
 /* The same from memory; `text` needs no NUL terminator, `name` is used in messages. */
 int smac_rh_load_json_text(smac_runhistory *rh, const char *text, size_t len, const char *name,
