@@ -189,16 +189,13 @@ int smac_smbo_run(smac_optimizer *o, smac_error *err)
         smac_intent intent;
         smac_run_info ri;
         smac_intensifier_event ev;
-        smac_intensifier_counters before;
-        smac_intensifier_get_counters(o->intensifier, &before);
         rc = smac_intensifier_next_run(o->intensifier, &src, &o->incumbent, (int)o->inflight.len, &intent, &ri,
                                        &ev, err);
         if (rc < 0)
             break;
         handle_event(o, &ev);
-        /* Time spent choosing challengers, per intensification iteration. */
-        if (before.num_run == 0 && before.n_iterations == 0 && o->time_spent == 0)
-            o->time_spent = 0;
+        /* Time spent choosing challengers in this intensification iteration:
+         * it bounds the time the iteration may race (algorithms.md §4.6). */
         smac_intensifier_counters now_c;
         smac_intensifier_get_counters(o->intensifier, &now_c);
         if (now_c.num_run == 0)
