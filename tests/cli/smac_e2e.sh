@@ -118,6 +118,20 @@ else
 fi
 pgrep -f "slow.sh" > /dev/null && fail "SIGTERM: a target is still running" || pass "SIGTERM: no target left running"
 
+# 6b. wallclock_limit stops the optimisation (a run may overshoot it, as in SMAC3).
+start=$(date +%s)
+"$smac" --scenario slow.txt --output_dir wall-out --wallclock_limit 2 > wall.log 2>&1 || true
+took=$(( $(date +%s) - start ))
+if grep -q "Used wallclock time: [0-9.]* / 2.00 sec" wall.log && [ "$took" -lt 15 ]; then
+    pass "wallclock_limit 2 s: stopped after ${took} s"
+else
+    fail "wallclock_limit: took ${took} s"; tail -5 wall.log
+fi
+# tuner_timeout (algo_runs_timelimit) counts the runtimes the target reports (0.2 s each here).
+"$smac" --scenario slow.txt --output_dir ta-out --algo_runs_timelimit 1 > ta.log 2>&1 || true
+n=$(sed -n 's/.*#Finished target algorithm runs: \([0-9]*\).*/\1/p' ta.log)
+[ "$n" = 6 ] && pass "algo_runs_timelimit 1 s: 6 runs of 0.2 s (the last one overshoots)" || { fail "algo_runs_timelimit: $n runs"; tail -5 ta.log; }
+
 # 7. The shared scenarios (run from inside their folders, as SMAC3 users do).
 if [ -n "$shared" ] && [ -d "$shared/scenarios" ]; then
     for s in tiny-branin:22.340 tiny-mixed-runtime:5.659; do
