@@ -1062,3 +1062,42 @@ out:
     free(idx);
     return rc;
 }
+
+int pcs_add_forbiddens(pcs_doc *doc, cs_builder *b, pcs_limit *limit, smac_error *err)
+{
+    long added = 0;
+    int rc = 0;
+    for (size_t i = 0; i < doc->lines.len && rc == 0; i++) {
+        if (doc->lines.items[i].kind != PCS_LINE_FORBIDDEN)
+            continue;
+        if (limit->n_forbiddens >= 0 && added >= limit->n_forbiddens)
+            break;
+        added++;
+        limit->last_forbidden = &doc->lines.items[i];
+        rc = pcs_read_forbidden(doc, &doc->lines.items[i], b, err);
+    }
+    return rc;
+}
+
+int pcs_read(const char *text, size_t len, const char *filename, smac_cs_format fmt, pcs_populate_fn populate,
+             smac_cs **out, smac_error *err)
+{
+    if (!out)
+        return smac_error_set(err, SMAC_ERR_INVALID, "no place to store the space");
+    *out = NULL;
+    pcs_doc doc;
+    int rc = pcs_doc_init(&doc, text, len, filename, err);
+    if (rc != 0)
+        return rc;
+    cs_builder *b = smac_cs_builder_new();
+    if (!b)
+        rc = smac_error_set(err, SMAC_ERR_NOMEM, "out of memory");
+    pcs_limit all = {-1, -1, NULL, NULL};
+    if (rc == 0)
+        rc = populate(&doc, b, &all, err);
+    if (rc == 0 && (rc = smac_cs_builder_finish(b, fmt, out, err)) != 0)
+        pcs_blame(&doc, populate, fmt, err);
+    smac_cs_builder_free(b);
+    pcs_doc_free(&doc);
+    return rc;
+}

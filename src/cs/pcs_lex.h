@@ -189,6 +189,15 @@ typedef int (*pcs_populate_fn)(pcs_doc *doc, cs_builder *b, pcs_limit *limit, sm
  * path pays for it: about log2(lines) rebuilds. */
 void pcs_blame(pcs_doc *doc, pcs_populate_fn populate, smac_cs_format fmt, smac_error *err);
 
+/* Adds the forbidden lines of doc (up to limit->n_forbiddens, < 0 = all):
+ * the same syntax in both formats. */
+int pcs_add_forbiddens(pcs_doc *doc, cs_builder *b, pcs_limit *limit, smac_error *err);
+
+/* A whole read in either format: lines, builder, `populate`, finish, and on
+ * a whole-space error the line to blame. */
+int pcs_read(const char *text, size_t len, const char *filename, smac_cs_format fmt, pcs_populate_fn populate,
+             smac_cs **out, smac_error *err);
+
 /* ------------------------------------------------- shared by the writers */
 
 /* Appends value `v` of p (choice index, or the number) as ConfigSpace's

@@ -279,39 +279,14 @@ static int populate(pcs_doc *doc, cs_builder *b, pcs_limit *limit, smac_error *e
         rc = read_condition(doc, &doc->lines.items[i], b, first_line, err);
     }
     free(first_line);
-    added = 0;
-    for (size_t i = 0; i < doc->lines.len && rc == 0; i++) {
-        if (doc->lines.items[i].kind != PCS_LINE_FORBIDDEN)
-            continue;
-        if (limit->n_forbiddens >= 0 && added >= limit->n_forbiddens)
-            break;
-        added++;
-        limit->last_forbidden = &doc->lines.items[i];
-        rc = pcs_read_forbidden(doc, &doc->lines.items[i], b, err);
-    }
+    if (rc == 0)
+        rc = pcs_add_forbiddens(doc, b, limit, err);
     return rc;
 }
 
 int cs_read_pcs_new(const char *text, size_t len, const char *filename, smac_cs **out, smac_error *err)
 {
-    if (!out)
-        return smac_error_set(err, SMAC_ERR_INVALID, "no place to store the space");
-    *out = NULL;
-    pcs_doc doc;
-    int rc = pcs_doc_init(&doc, text, len, filename, err);
-    if (rc != 0)
-        return rc;
-    cs_builder *b = smac_cs_builder_new();
-    if (!b)
-        rc = smac_error_set(err, SMAC_ERR_NOMEM, "out of memory");
-    pcs_limit all = {-1, -1, NULL, NULL};
-    if (rc == 0)
-        rc = populate(&doc, b, &all, err);
-    if (rc == 0 && (rc = smac_cs_builder_finish(b, SMAC_CS_PCS_NEW, out, err)) != 0)
-        pcs_blame(&doc, populate, SMAC_CS_PCS_NEW, err);
-    smac_cs_builder_free(b);
-    pcs_doc_free(&doc);
-    return rc;
+    return pcs_read(text, len, filename, SMAC_CS_PCS_NEW, populate, out, err);
 }
 
 /* ---------------------------------------------------------------- writer */
