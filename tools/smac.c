@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "psmac/group.h"
 #include "scenario/scenario.h"
 #include "smac.h"
 #include "util/log.h"
@@ -42,6 +43,14 @@ int main(int argc, char **argv)
         return 0;
     }
     smac_log_set_level(sc->verbose == SMAC_LOG_DEBUG ? SMAC_LOG_DEBUG : SMAC_LOG_INFO);
+    if (sc->mode == SMAC_MODE_PSMAC) {
+        /* A group of sharing runs, each a `smac --mode SMAC4AC` process of its own. */
+        int rc = smac_psmac_group_run(sc, NULL, argc, argv, &err);
+        if (rc != 0)
+            fprintf(stderr, "smac: %s\n", err.message);
+        smac_scenario_free(sc);
+        return rc == 0 ? 0 : 1;
+    }
     smac_optimizer *opt = smac_optimizer_new(sc, &err);
     if (!opt) {
         fprintf(stderr, "smac: %s\n", err.message);

@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #define LOGGER "smac.utils.io.restore"
 
@@ -74,6 +75,22 @@ static int parse_aclib2_incumbent(const smac_cs *cs, const char *line, double *v
     return 0;
 }
 
+/* Budgets from the restored history: every own finished run counts as
+ * submitted and finished, its reported time as target time. */
+static void rebuild_stats(smac_optimizer *o)
+{
+    memset(&o->stats, 0, sizeof o->stats);
+    for (size_t i = 0; i < smac_rh_size(o->rh); i++) {
+        const smac_rh_run *r = smac_rh_run_at(o->rh, i);
+        if (r->origin != SMAC_RH_INTERNAL || r->value.status == SMAC_STATUS_RUNNING)
+            continue;
+        o->stats.submitted_ta_runs++;
+        o->stats.finished_ta_runs++;
+        o->stats.ta_time_used += r->value.time;
+    }
+    o->stats.n_configs = smac_rh_n_configs(o->rh);
+}
+
 int smac_engine_restore(smac_optimizer *o, smac_error *err)
 {
     const char *dir = o->sc->restore_state;
@@ -84,8 +101,16 @@ int smac_engine_restore(smac_optimizer *o, smac_error *err)
     if (rc != 0)
         return rc;
     snprintf(path, sizeof path, "%s/stats.json", dir);
-    if ((rc = smac_stats_load(&o->stats, path, err)) != 0)
+    int rebuilt = access(path, F_OK) != 0;
+    if (rebuilt) {
+        /* A run killed before its final save (SIGKILL, power loss) has
+         * published runhistory.json but no stats.json: rebuild them. */
+        rebuild_stats(o);
+        SMAC_WARNING(LOGGER, "%s is missing: statistics rebuilt from the run history (%ld finished runs)",
+                     path, o->stats.finished_ta_runs);
+    } else if ((rc = smac_stats_load(&o->stats, path, err)) != 0) {
         return rc;
+    }
 
     static const char *const traj_files[] = {"traj_aclib2.json", "traj_old.csv", "traj.json"};
     for (int i = 0; i < 3; i++) {
@@ -98,6 +123,13 @@ int smac_engine_restore(smac_optimizer *o, smac_error *err)
             continue;
         }
         o->restored_traj[i] = text;
+    }
+    if (rebuilt) {
+        /* inc_changed counts the trajectory's entries after the placeholder. */
+        long lines = 0;
+        for (const char *c = o->restored_traj[0]; *c; c++)
+            lines += *c == '\n';
+        o->stats.inc_changed = lines > 0 ? lines - 1 : 0;
     }
     char *copy = strdup(o->restored_traj[0]);
     if (!copy)

@@ -1,4 +1,10 @@
-/* pSMAC file sharing (see psmac.h for the protocol and why no locks). */
+/* pSMAC file sharing (see psmac.h for the protocol and why no locks).
+ *
+ * A read when nothing changed costs a few stat() calls per peer: the own
+ * folder is recognised by device and inode (no realpath(), which walks every
+ * path component with readlink), and a glob whose wildcards sit in its last
+ * component is expanded again only when a folder it looked into changed
+ * (its mtime moves whenever an entry is created, removed or renamed). */
 #include "psmac/psmac.h"
 #include "util/error.h"
 #include "util/log.h"
@@ -10,6 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 
 #define LOGGER "smac.optimizer.smbo.SMBO"
 
@@ -24,18 +31,59 @@ typedef struct seen_file {
     struct timespec mtime;
 } seen_file;
 
+/* A folder's identity and last change, to tell whether a glob could now
+ * match something else. */
+typedef struct dir_stamp {
+    dev_t dev;
+    ino_t ino;
+    struct timespec mtime;
+    int exists;
+} dir_stamp;
+
+/* One pattern and its last expansion (pattern, then pattern/run_*). */
+typedef struct pattern_cache {
+    char *pattern;
+    char *parent;          /* the folder the last component is matched in; NULL: not cacheable */
+    int valid;
+    glob_t g;
+    SMAC_VEC(dir_stamp) stamps; /* [0] parent, then one per match of the pattern itself */
+    size_t n_top;               /* matches of the pattern itself (the first n_top of g) */
+    int trusted;                /* every stamped mtime was well in the past when taken */
+} pattern_cache;
+
 struct smac_psmac {
-    SMAC_VEC(char *) patterns;
-    char *own_dir;           /* realpath of our run folder, or NULL */
+    SMAC_VEC(pattern_cache) patterns;
+    char *own_dir;           /* our run folder as given, or NULL */
     SMAC_VEC(seen_file) seen;
     int n_peer_files;
     int n_loads;
 };
 
-static char *resolve(const char *path)
+static int has_magic(const char *s, size_t n)
 {
-    char buf[PATH_MAX];
-    return realpath(path, buf) ? strdup(buf) : NULL;
+    for (size_t i = 0; i < n; i++)
+        if (s[i] == '*' || s[i] == '?' || s[i] == '[' || s[i] == '\\')
+            return 1;
+    return 0;
+}
+
+/* The folder part of a pattern whose wildcards are all in its last
+ * component, or NULL when the pattern is not of that shape. */
+static char *cache_parent(const char *pattern)
+{
+    const char *slash = strrchr(pattern, '/');
+    if (!slash)
+        return strdup(".");
+    if (slash[1] == '\0' || has_magic(pattern, (size_t)(slash - pattern)))
+        return NULL; /* a trailing slash or wildcards in the middle: glob every time */
+    if (slash == pattern)
+        return strdup("/");
+    char *p = malloc((size_t)(slash - pattern) + 1);
+    if (p) {
+        memcpy(p, pattern, (size_t)(slash - pattern));
+        p[slash - pattern] = '\0';
+    }
+    return p;
 }
 
 smac_psmac *smac_psmac_new(const char *pattern, const char *own_run_dir, smac_error *err)
@@ -45,8 +93,11 @@ smac_psmac *smac_psmac_new(const char *pattern, const char *own_run_dir, smac_er
         smac_error_set(err, SMAC_ERR_NOMEM, "out of memory");
         return NULL;
     }
-    if (own_run_dir)
-        p->own_dir = resolve(own_run_dir);
+    if (own_run_dir && !(p->own_dir = strdup(own_run_dir))) {
+        smac_error_set(err, SMAC_ERR_NOMEM, "out of memory");
+        free(p);
+        return NULL;
+    }
     if (pattern && smac_psmac_add_pattern(p, pattern, err) != 0) {
         smac_psmac_free(p);
         return NULL;
@@ -56,22 +107,39 @@ smac_psmac *smac_psmac_new(const char *pattern, const char *own_run_dir, smac_er
 
 int smac_psmac_add_pattern(smac_psmac *p, const char *pattern, smac_error *err)
 {
-    char *copy = strdup(pattern);
-    if (!copy)
+    pattern_cache c;
+    memset(&c, 0, sizeof c);
+    c.pattern = strdup(pattern);
+    if (!c.pattern)
         goto nomem;
-    SMAC_VEC_PUSH(&p->patterns, copy, nomem);
+    c.parent = cache_parent(pattern); /* NULL (not cacheable) also when out of memory: still correct */
+    SMAC_VEC_PUSH(&p->patterns, c, nomem);
     return 0;
 nomem:
-    free(copy);
+    free(c.pattern);
+    free(c.parent);
     return smac_error_set(err, SMAC_ERR_NOMEM, "out of memory");
+}
+
+static void drop_expansion(pattern_cache *c)
+{
+    if (c->valid)
+        globfree(&c->g);
+    c->valid = 0;
+    c->stamps.len = 0;
 }
 
 void smac_psmac_free(smac_psmac *p)
 {
     if (!p)
         return;
-    for (size_t i = 0; i < p->patterns.len; i++)
-        free(p->patterns.items[i]);
+    for (size_t i = 0; i < p->patterns.len; i++) {
+        pattern_cache *c = &p->patterns.items[i];
+        drop_expansion(c);
+        SMAC_VEC_FREE(&c->stamps);
+        free(c->pattern);
+        free(c->parent);
+    }
     SMAC_VEC_FREE(&p->patterns);
     for (size_t i = 0; i < p->seen.len; i++)
         free(p->seen.items[i].path);
@@ -131,18 +199,15 @@ static int read_file(smac_psmac *p, smac_runhistory *rh, const char *path, int *
     if (s && same_stat(s, &st))
         return 0;
     smac_error lerr;
+    int added = 0;
     p->n_loads++;
-    /* SMAC3 counts new keys (len(runhistory) before and after), not runs that
-     * replaced a placeholder; the log lines keep that meaning. */
-    size_t before = smac_rh_size(rh);
-    if (smac_rh_load_json(rh, path, SMAC_RH_EXTERNAL_SAME, NULL, &lerr) != 0) {
+    if (smac_rh_load_json(rh, path, SMAC_RH_EXTERNAL_SAME, &added, &lerr) != 0) {
         if (lerr.code == SMAC_ERR_NOMEM)
             return smac_error_set(err, SMAC_ERR_NOMEM, "out of memory");
         /* A peer's bad file is "no news this round": read it again later. */
         SMAC_WARNING(LOGGER, "Shared model mode: skipping %s this round: %s", path, lerr.message);
         return 0;
     }
-    int added = (int)(smac_rh_size(rh) - before);
     SMAC_DEBUG(LOGGER, "Shared model mode: Loaded %d new runs from %s", added, path);
     *n_new += added;
     if (remember(p, path, &st) != 0)
@@ -151,16 +216,15 @@ static int read_file(smac_psmac *p, smac_runhistory *rh, const char *path, int *
 }
 
 /* Reads the shared files of one matched folder (a run folder or an output
- * folder whose run_* children were matched separately). */
-static int read_dir(smac_psmac *p, smac_runhistory *rh, const char *dir, int *n_new, smac_error *err)
+ * folder whose run_* children were matched separately). `own` is our run
+ * folder's stat (st_ino 0: none). */
+static int read_dir(smac_psmac *p, smac_runhistory *rh, const char *dir, const struct stat *own, int *n_new,
+                    smac_error *err)
 {
     struct stat st;
     if (stat(dir, &st) != 0 || !S_ISDIR(st.st_mode))
         return 0; /* SMAC3 crashes on a non-folder match; we skip it */
-    char *real = resolve(dir);
-    int own = real && p->own_dir && strcmp(real, p->own_dir) == 0;
-    free(real);
-    if (own)
+    if (own->st_ino != 0 && st.st_dev == own->st_dev && st.st_ino == own->st_ino)
         return 0;
     for (size_t i = 0; i < sizeof SHARED_FILES / sizeof SHARED_FILES[0]; i++) {
         char path[PATH_MAX];
@@ -174,21 +238,93 @@ static int read_dir(smac_psmac *p, smac_runhistory *rh, const char *dir, int *n_
     return 0;
 }
 
-/* glob() of the pattern and of pattern + "/run_*" (parallel.md §1.3), sorted so the
- * merge order — and so config ids — do not depend on directory order. */
-static int expand(const char *pattern, glob_t *g)
+static void stamp_of(const char *dir, dir_stamp *s)
 {
-    int rc = glob(pattern, 0, NULL, g);
-    if (rc != 0 && rc != GLOB_NOMATCH)
+    struct stat st;
+    memset(s, 0, sizeof *s);
+    if (stat(dir, &st) == 0) {
+        s->exists = 1;
+        s->dev = st.st_dev;
+        s->ino = st.st_ino;
+        s->mtime = st.st_mtim;
+    }
+}
+
+static int same_stamp(const dir_stamp *a, const dir_stamp *b)
+{
+    return a->exists == b->exists && a->dev == b->dev && a->ino == b->ino && a->mtime.tv_sec == b->mtime.tv_sec &&
+           a->mtime.tv_nsec == b->mtime.tv_nsec;
+}
+
+/* Whether the last expansion still holds: the parent and every folder the
+ * run_* glob looked into are unchanged. An mtime only moves from one clock
+ * tick to the next, so a folder changed again within the tick in which it
+ * was stamped would look unchanged: stamps whose mtime was less than two
+ * seconds old when taken are not trusted, and the pattern is globbed again
+ * until the folders have been quiet that long. */
+static int expansion_current(pattern_cache *c)
+{
+    if (!c->parent || !c->valid || !c->trusted)
+        return 0;
+    dir_stamp now;
+    stamp_of(c->parent, &now);
+    if (!same_stamp(&now, &c->stamps.items[0]))
+        return 0;
+    for (size_t i = 0; i < c->n_top; i++) {
+        stamp_of(c->g.gl_pathv[i], &now);
+        if (!same_stamp(&now, &c->stamps.items[i + 1]))
+            return 0;
+    }
+    return 1;
+}
+
+/* glob() of the pattern and of pattern + "/run_*" (parallel.md §1.3), sorted
+ * so the merge order — and so config ids — do not depend on directory order.
+ * The folders are stamped *before* they are listed, so a change made while
+ * listing shows up as a changed stamp next time. */
+static int expand(pattern_cache *c)
+{
+    if (expansion_current(c))
+        return 0;
+    drop_expansion(c);
+    dir_stamp parent;
+    struct timespec taken;
+    clock_gettime(CLOCK_REALTIME, &taken);
+    if (c->parent)
+        stamp_of(c->parent, &parent);
+    memset(&c->g, 0, sizeof c->g);
+    int rc = glob(c->pattern, 0, NULL, &c->g);
+    if (rc != 0 && rc != GLOB_NOMATCH) {
+        globfree(&c->g);
         return -1;
-    size_t n = strlen(pattern) + 8;
+    }
+    c->valid = 1;
+    c->n_top = c->g.gl_pathc;
+    if (c->parent) {
+        SMAC_VEC_PUSH(&c->stamps, parent, nomem);
+        for (size_t i = 0; i < c->n_top; i++) {
+            dir_stamp s;
+            stamp_of(c->g.gl_pathv[i], &s);
+            SMAC_VEC_PUSH(&c->stamps, s, nomem);
+        }
+    }
+    c->trusted = c->parent != NULL;
+    for (size_t i = 0; i < c->stamps.len; i++)
+        if (c->stamps.items[i].exists && c->stamps.items[i].mtime.tv_sec + 2 > taken.tv_sec)
+            c->trusted = 0;
+    size_t n = strlen(c->pattern) + 8;
     char *sub = malloc(n);
     if (!sub)
-        return -1;
-    snprintf(sub, n, "%s/run_*", pattern);
-    rc = glob(sub, rc == GLOB_NOMATCH ? 0 : GLOB_APPEND, NULL, g);
+        goto nomem;
+    snprintf(sub, n, "%s/run_*", c->pattern);
+    rc = glob(sub, rc == GLOB_NOMATCH ? 0 : GLOB_APPEND, NULL, &c->g);
     free(sub);
-    return rc == 0 || rc == GLOB_NOMATCH ? 0 : -1;
+    if (rc != 0 && rc != GLOB_NOMATCH)
+        goto nomem;
+    return 0;
+nomem:
+    drop_expansion(c);
+    return -1;
 }
 
 int smac_psmac_read(smac_psmac *p, smac_runhistory *rh, int *n_new, smac_error *err)
@@ -196,26 +332,24 @@ int smac_psmac_read(smac_psmac *p, smac_runhistory *rh, int *n_new, smac_error *
     int total = 0;
     p->n_peer_files = 0;
     p->n_loads = 0;
+    struct stat own;
+    memset(&own, 0, sizeof own);
+    if (p->own_dir && stat(p->own_dir, &own) != 0)
+        memset(&own, 0, sizeof own);
     for (size_t k = 0; k < p->patterns.len; k++) {
-        glob_t g;
-        memset(&g, 0, sizeof g);
-        if (expand(p->patterns.items[k], &g) != 0) {
-            globfree(&g);
-            return smac_error_set(err, SMAC_ERR_NOMEM, "cannot expand \"%s\"", p->patterns.items[k]);
-        }
-        for (size_t i = 0; i < g.gl_pathc; i++) {
-            int rc = read_dir(p, rh, g.gl_pathv[i], &total, err);
-            if (rc != 0) {
-                globfree(&g);
+        pattern_cache *c = &p->patterns.items[k];
+        if (expand(c) != 0)
+            return smac_error_set(err, SMAC_ERR_NOMEM, "cannot expand \"%s\"", c->pattern);
+        for (size_t i = 0; i < c->g.gl_pathc; i++) {
+            int rc = read_dir(p, rh, c->g.gl_pathv[i], &own, &total, err);
+            if (rc != 0)
                 return rc;
-            }
         }
-        globfree(&g);
     }
     if (p->n_peer_files == 0) {
         SMAC_WARNING(LOGGER, "Shared model mode: input_psmac_dirs \"%s\" matches no run folder of another "
                              "process yet: nothing is shared until one appears",
-                     p->patterns.len ? p->patterns.items[0] : "");
+                     p->patterns.len ? p->patterns.items[0].pattern : "");
     }
     SMAC_INFO(LOGGER, "Shared model mode: Finished loading new runs, found %d new runs.", total);
     if (n_new)

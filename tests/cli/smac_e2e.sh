@@ -102,8 +102,10 @@ else grep -q "First run crashed" crash.log && pass "first-run crash aborts" || {
      [ -s crash-out/run_1/runhistory.json ] && pass "crash: run history still saved" || fail "crash: no runhistory.json"; fi
 
 # 6. SIGTERM stops cleanly and every finished run is in runhistory.json.
-printf '#!/bin/sh\nsleep 0.2\necho "Result of this algorithm run: SUCCESS, 0.2, 0, 1.0, 0"\n' > slow.sh
-printf 'algo = sh slow.sh\nparamfile = %s\nrun_obj = quality\nruncount_limit = 1000\n' "$src/examples/branin/branin.pcs" > slow.txt
+# A name of its own, so the check below cannot see other tests' targets.
+slow=e2e_slow_$$.sh
+printf '#!/bin/sh\nsleep 0.2\necho "Result of this algorithm run: SUCCESS, 0.2, 0, 1.0, 0"\n' > $slow
+printf "algo = sh %s\nparamfile = %s\nrun_obj = quality\nruncount_limit = 1000\n" "$slow" "$src/examples/branin/branin.pcs" > slow.txt
 "$smac" --scenario slow.txt --output_dir slow-out > slow.log 2>&1 &
 pid=$!
 sleep 3
@@ -116,7 +118,7 @@ if [ -n "$finished" ] && [ "$finished" = "$saved" ] && [ "$finished" -gt 3 ]; th
 else
     fail "SIGTERM: finished '$finished', saved '$saved'"; tail -5 slow.log
 fi
-pgrep -f "slow.sh" > /dev/null && fail "SIGTERM: a target is still running" || pass "SIGTERM: no target left running"
+pgrep -f "$slow" > /dev/null && fail "SIGTERM: a target is still running" || pass "SIGTERM: no target left running"
 
 # 6b. wallclock_limit stops the optimisation (a run may overshoot it, as in SMAC3).
 start=$(date +%s)
