@@ -12,6 +12,7 @@
 #include <sys/stat.h>
 #include <sys/time.h>
 #include <time.h>
+#include <unistd.h>
 
 char *smac_output_default_name(const char *prefix)
 {
@@ -62,6 +63,72 @@ static int move_aside(const char *dir, smac_error *err)
     return rc;
 }
 
+/* The owner mark of a run folder: "<pid> <process start time> <host>", so a
+ * second process given the same folder (same --seed and output_dir) is
+ * refused instead of moving a live run's folder away (SMAC3 does that). The
+ * start time tells a live owner from a reused pid. */
+#define OWNER_FILE ".smac_owner"
+
+static unsigned long long process_start_time(long pid)
+{
+    char path[64], buf[1024];
+    snprintf(path, sizeof path, "/proc/%ld/stat", pid);
+    FILE *f = fopen(path, "r");
+    if (!f)
+        return 0;
+    size_t n = fread(buf, 1, sizeof buf - 1, f);
+    fclose(f);
+    buf[n] = '\0';
+    /* Field 22, counted after the ")" that ends the command name. */
+    char *p = strrchr(buf, ')');
+    if (!p)
+        return 0;
+    unsigned long long start = 0;
+    int field = 2;
+    for (char *tok = strtok(p + 1, " "); tok; tok = strtok(NULL, " "))
+        if (++field == 22) {
+            start = strtoull(tok, NULL, 10);
+            break;
+        }
+    return start;
+}
+
+static void host_name(char *buf, size_t n)
+{
+    if (gethostname(buf, n) != 0)
+        snprintf(buf, n, "?");
+    buf[n - 1] = '\0';
+}
+
+/* 1 if a live process on this host owns dir (and it is not us). */
+static int owned_by_live_process(const char *dir, long *owner)
+{
+    char path[4096], host[256], their_host[256] = "";
+    snprintf(path, sizeof path, "%s/%s", dir, OWNER_FILE);
+    FILE *f = fopen(path, "r");
+    if (!f)
+        return 0;
+    long pid = 0;
+    unsigned long long start = 0;
+    int got = fscanf(f, "%ld %llu %255s", &pid, &start, their_host);
+    fclose(f);
+    host_name(host, sizeof host);
+    if (got != 3 || strcmp(host, their_host) != 0 || pid <= 0 || pid == (long)getpid())
+        return 0;
+    *owner = pid;
+    return start != 0 && process_start_time(pid) == start;
+}
+
+static void mark_owner(const char *dir)
+{
+    char path[4096], host[256], text[400];
+    snprintf(path, sizeof path, "%s/%s", dir, OWNER_FILE);
+    host_name(host, sizeof host);
+    long pid = (long)getpid();
+    int n = snprintf(text, sizeof text, "%ld %llu %s\n", pid, process_start_time(pid), host);
+    smac_atomic_write(path, text, (size_t)n, NULL);
+}
+
 int smac_output_prepare(const char *output_dir, long run_id, int reuse, char **run_dir, smac_error *err)
 {
     *run_dir = NULL;
@@ -71,7 +138,13 @@ int smac_output_prepare(const char *output_dir, long run_id, int reuse, char **r
         return smac_error_set(err, SMAC_ERR_NOMEM, "out of memory");
     snprintf(dir, n, "%s/run_%ld", output_dir, run_id);
     int rc = 0;
-    if (exists(dir) && !reuse)
+    long owner = 0;
+    if (exists(dir) && owned_by_live_process(dir, &owner))
+        rc = smac_error_set(err, SMAC_ERR_INVALID,
+                            "the run folder \"%s\" is in use by process %ld: another run with the same seed "
+                            "and output_dir is still going; give every run its own --seed",
+                            dir, owner);
+    else if (exists(dir) && !reuse)
         rc = move_aside(dir, err);
     if (rc == 0)
         rc = smac_mkdirs(dir, err);
@@ -79,6 +152,7 @@ int smac_output_prepare(const char *output_dir, long run_id, int reuse, char **r
         free(dir);
         return rc;
     }
+    mark_owner(dir);
     *run_dir = dir;
     return 0;
 }

@@ -54,6 +54,7 @@ typedef struct pattern_cache {
 struct smac_psmac {
     SMAC_VEC(pattern_cache) patterns;
     char *own_dir;           /* our run folder as given, or NULL */
+    int warned_same_seed;    /* the same-seed warning is given once */
     SMAC_VEC(seen_file) seen;
     int n_peer_files;
     int n_loads;
@@ -215,6 +216,34 @@ static int read_file(smac_psmac *p, smac_runhistory *rh, const char *path, int *
     return 0;
 }
 
+static const char *base_name(const char *path)
+{
+    size_t n = strlen(path);
+    while (n > 1 && path[n - 1] == '/')
+        n--;
+    const char *b = path + n;
+    while (b > path && b[-1] != '/')
+        b--;
+    return b;
+}
+
+/* Another process's folder named like ours (run_<seed>) means another run
+ * with our seed: it proposes the very same configurations (SMAC3 issue #445),
+ * so the group wastes its work. Said once, loudly. */
+static void warn_same_seed(smac_psmac *p, const char *dir)
+{
+    if (!p->own_dir || p->warned_same_seed)
+        return;
+    const char *mine = base_name(p->own_dir), *theirs = base_name(dir);
+    size_t lm = strcspn(mine, "/"), lt = strcspn(theirs, "/");
+    if (lm == lt && strncmp(mine, "run_", 4) == 0 && strncmp(mine, theirs, lm) == 0) {
+        SMAC_WARNING(LOGGER, "Shared model mode: %s belongs to another run with the same seed as this one "
+                             "(%.*s): both will propose the same configurations; give every run its own --seed",
+                     dir, (int)lm, mine);
+        p->warned_same_seed = 1;
+    }
+}
+
 /* Reads the shared files of one matched folder (a run folder or an output
  * folder whose run_* children were matched separately). `own` is our run
  * folder's stat (st_ino 0: none). */
@@ -226,6 +255,7 @@ static int read_dir(smac_psmac *p, smac_runhistory *rh, const char *dir, const s
         return 0; /* SMAC3 crashes on a non-folder match; we skip it */
     if (own->st_ino != 0 && st.st_dev == own->st_dev && st.st_ino == own->st_ino)
         return 0;
+    warn_same_seed(p, dir);
     for (size_t i = 0; i < sizeof SHARED_FILES / sizeof SHARED_FILES[0]; i++) {
         char path[PATH_MAX];
         int len = snprintf(path, sizeof path, "%s/%s", dir, SHARED_FILES[i]);

@@ -120,6 +120,19 @@ else
 fi
 pgrep -f "$slow" > /dev/null && fail "SIGTERM: a target is still running" || pass "SIGTERM: no target left running"
 
+# 6a. A second run given a live run's folder (same --seed and output_dir) is refused.
+"$smac" --scenario slow.txt --output_dir dup-out --seed 7 > dup1.log 2>&1 &
+pid=$!
+sleep 1
+if "$smac" --scenario slow.txt --output_dir dup-out --seed 7 > dup2.log 2>&1; then
+    fail "same seed and output_dir: the second run was not refused"
+else
+    grep -q "is in use by process $pid" dup2.log && pass "same seed and output_dir: refused, naming process $pid" \
+        || { fail "same seed and output_dir: unexpected message"; cat dup2.log; }
+fi
+kill -TERM $pid; wait $pid || true
+[ ! -d dup-out/run_7.OLD ] && pass "the live run's folder was left in place" || fail "the live run's folder was moved"
+
 # 6b. wallclock_limit stops the optimisation (a run may overshoot it, as in SMAC3).
 start=$(date +%s)
 "$smac" --scenario slow.txt --output_dir wall-out --wallclock_limit 2 > wall.log 2>&1 || true
