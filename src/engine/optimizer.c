@@ -3,6 +3,7 @@
  * for, the output folder with SMAC3's files, the final save and summary.
  * The loop itself is smbo.c.
  */
+#include "engine/engine.h"
 #include "engine/optimizer_internal.h"
 #include "cs/cs_internal.h"
 #include "output/output_dir.h"
@@ -434,4 +435,9 @@ int smac_optimizer_incumbent(const smac_optimizer *o, double *config, double *co
     if (cost)
         *cost = smac_rh_cost(o->rh, o->incumbent);
     return 1;
+}
+
+void smac_engine_use_mpi_pool(smac_optimizer *o, struct smac_mpi_pool *pool)
+{
+    o->runner.remote = pool;
 }

@@ -4,7 +4,7 @@
  * integer, only active parameters, in the space's canonical order. The
  * fixture smac3-v1.1-target-calls/argv.log holds real vectors to compare with.
  */
-#include "run/runner.h"
+#include "run/run_internal.h"
 
 #include <math.h>
 #include <stdio.h>
@@ -215,6 +215,16 @@ nomem:
     free(offsets);
     param_texts_free(t);
     return smac_error_set(err, SMAC_ERR_NOMEM, "out of memory printing a configuration");
+}
+
+int smac_param_texts(const smac_run_request *req, const char ***pairs, char **block, int *n, smac_error *err)
+{
+    param_texts t;
+    int rc = param_texts_build(req, &t, err);
+    *pairs = rc ? NULL : t.pairs;
+    *block = rc ? NULL : t.values;
+    *n = rc ? 0 : t.n;
+    return rc;
 }
 
 int smac_build_argv_old(const smac_runner_config *cfg, const smac_run_request *req, char ***out,

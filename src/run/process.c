@@ -6,6 +6,11 @@
  * sends single bytes to ask for a kill, and closing the socket tells the
  * shepherd to kill everything and go. Nothing here needs threads or signal
  * handlers; many jobs are waited for with one poll().
+ *
+ * The other kinds of job share the API: a callback job is a thread whose
+ * pipe joins the same poll() (callback_job.c); an MPI job has no descriptor,
+ * so while one is pending the poll() sleeps in short slices and the MPI
+ * message queue is read between them (mpi_pool.c).
  */
 #define _GNU_SOURCE 1
 
@@ -44,11 +49,12 @@ struct smac_job {
     int done;
     int finished;
     int broken;              /* the shepherd ended without a complete report */
-    /* callback kind: the result, computed in smac_job_start */
-    int is_callback;
-    smac_run_value cb_value;
-    smac_run_measure cb_measure;
+    smac_cbjob *cb;          /* callback kind: the thread running the function */
+    smac_remote_job *remote; /* MPI kind: the run on a worker */
 };
+
+/* Longest sleep between two looks at the MPI message queue. */
+#define REMOTE_POLL_MAX_MS 4
 
 static void reap_shepherd(smac_job *job)
 {
@@ -149,17 +155,11 @@ static void log_call(char **argv)
     free(line);
 }
 
-int smac_job_start(const smac_runner_config *cfg, const smac_run_request *req, smac_job **out,
-                   smac_error *err)
+static smac_job *job_new(const smac_runner_config *cfg, const smac_run_request *req)
 {
-    *out = NULL;
-    if (cfg->run_obj_runtime && !isfinite(req->cutoff))
-        return smac_error_set(err, SMAC_ERR_INVALID,
-                              "For scenarios optimizing running time (run objective), a cutoff time is "
-                              "required, but not given to this call.");
     smac_job *job = calloc(1, sizeof *job);
     if (!job)
-        return smac_error_set(err, SMAC_ERR_NOMEM, "out of memory starting a target run");
+        return NULL;
     job->cfg = cfg;
     job->req = *req;
     job->req.cs = NULL;
@@ -167,25 +167,85 @@ int smac_job_start(const smac_runner_config *cfg, const smac_run_request *req, s
     job->req.instance = NULL;
     job->req.instance_specific = NULL;
     job->sock = -1;
+    return job;
+}
 
-    if (cfg->kind == SMAC_TAE_CALLBACK) {
-        job->is_callback = 1;
-        int rc = smac_callback_run(cfg, req, &job->cb_value, &job->cb_measure, err);
+static int check_cutoff(const smac_runner_config *cfg, const smac_run_request *req, smac_error *err)
+{
+    if (cfg->run_obj_runtime && !isfinite(req->cutoff))
+        return smac_error_set(err, SMAC_ERR_INVALID,
+                              "For scenarios optimizing running time (run objective), a cutoff time is "
+                              "required, but not given to this call.");
+    return 0;
+}
+
+static int spawn(smac_job *job, char **argv, smac_error *err);
+
+int smac_job_start(const smac_runner_config *cfg, const smac_run_request *req, smac_job **out,
+                   smac_error *err)
+{
+    *out = NULL;
+    int rc = check_cutoff(cfg, req, err);
+    if (rc)
+        return rc;
+    smac_job *job = job_new(cfg, req);
+    if (!job)
+        return smac_error_set(err, SMAC_ERR_NOMEM, "out of memory starting a target run");
+    if (cfg->kind == SMAC_TAE_CALLBACK)
+        rc = smac_cbjob_start(cfg, req, &job->cb, err);
+    else if (cfg->remote)
+        rc = smac_remote_start(cfg, req, &job->remote, err);
+    if (cfg->kind == SMAC_TAE_CALLBACK || cfg->remote) {
         if (rc) {
             free(job);
             return rc;
         }
-        job->done = 1;
+        job->starttime = smac_clock_wall();
         *out = job;
         return 0;
     }
 
     char **argv = NULL;
-    int rc = smac_build_argv(cfg, req, &argv, err);
+    rc = smac_build_argv(cfg, req, &argv, err);
+    if (rc == 0)
+        rc = spawn(job, argv, err);
+    smac_argv_free(argv);
     if (rc) {
         free(job);
         return rc;
     }
+    *out = job;
+    return 0;
+}
+
+int smac_job_start_argv(const smac_runner_config *cfg, const smac_run_request *req, char **argv,
+                        smac_job **out, smac_error *err)
+{
+    *out = NULL;
+    if (cfg->kind == SMAC_TAE_CALLBACK || !argv || !argv[0])
+        return smac_error_set(err, SMAC_ERR_INVALID, "a command-line run needs a command-line target");
+    int rc = check_cutoff(cfg, req, err);
+    if (rc)
+        return rc;
+    smac_job *job = job_new(cfg, req);
+    if (!job)
+        return smac_error_set(err, SMAC_ERR_NOMEM, "out of memory starting a target run");
+    rc = spawn(job, argv, err);
+    if (rc) {
+        free(job);
+        return rc;
+    }
+    *out = job;
+    return 0;
+}
+
+/* Forks the shepherd of a command-line run. On failure the job is left
+ * with nothing to release but itself. */
+static int spawn(smac_job *job, char **argv, smac_error *err)
+{
+    const smac_runner_config *cfg = job->cfg;
+    const smac_run_request *req = &job->req;
+    int rc;
     log_call(argv);
 
     /* Everything the shepherd uses is allocated now, before the fork. */
@@ -261,15 +321,12 @@ int smac_job_start(const smac_runner_config *cfg, const smac_run_request *req, s
         goto fail_job;
     }
     job->target = h.pid;
-    *out = job;
     rc = 0;
     goto cleanup;
 
 fail_job:
     close_sock(job);
     reap_shepherd(job);
-    free(job);
-    job = NULL;
 cleanup:
     if (sv[0] >= 0)
         close(sv[0]);
@@ -280,9 +337,6 @@ cleanup:
     smac_outscan_free(&scan);
     smac_tail_free(&out_tail);
     smac_tail_free(&err_tail);
-    smac_argv_free(argv);
-    if (rc && job)
-        free(job);
     return rc;
 }
 
@@ -298,7 +352,33 @@ int smac_job_pid(const smac_job *job)
 
 int smac_job_fd(const smac_job *job)
 {
-    return job && !job->done ? job->sock : -1;
+    if (!job || job->done)
+        return -1;
+    return job->cb ? smac_cbjob_fd(job->cb) : job->remote ? -1 : job->sock;
+}
+
+/* The descriptor smac_job_wait polls for a job, -1 for none. */
+static int wait_fd(const smac_job *job)
+{
+    return job->cb ? smac_cbjob_fd(job->cb) : job->remote ? -1 : job->sock;
+}
+
+/* Reads what a job has for us without blocking; sets job->done. */
+static int job_progress(smac_job *job, smac_error *err)
+{
+    if (job->done)
+        return 0;
+    if (job->cb) {
+        smac_cbjob_check(job->cb);
+        job->done = smac_cbjob_done(job->cb);
+        return 0;
+    }
+    if (job->remote) {
+        int rc = smac_remote_progress(job->remote, err);
+        job->done = smac_remote_done(job->remote);
+        return rc;
+    }
+    return job_read(job, err);
 }
 
 int smac_job_wait(smac_job *const *jobs, int n, double timeout, smac_error *err)
@@ -321,21 +401,28 @@ int smac_job_wait(smac_job *const *jobs, int n, double timeout, smac_error *err)
         who = small_who;
     }
     double deadline = timeout >= 0 ? smac_clock_monotonic() + timeout : INFINITY;
+    int remote_ms = 0; /* grows while MPI jobs stay quiet, so an idle wait costs little CPU */
     for (;;) {
-        int done = 0, k = 0;
-        for (int i = 0; i < n; i++) {
+        int done = 0, k = 0, remote = 0;
+        for (int i = 0; i < n && rc == 0; i++) {
             if (!jobs[i])
                 continue;
+            if (jobs[i]->remote && !jobs[i]->done) {
+                rc = job_progress(jobs[i], err);
+                remote++;
+            }
             if (jobs[i]->done) {
                 done++;
-            } else {
-                fds[k].fd = jobs[i]->sock;
+            } else if (wait_fd(jobs[i]) >= 0) {
+                fds[k].fd = wait_fd(jobs[i]);
                 fds[k].events = POLLIN;
                 fds[k].revents = 0;
                 who[k++] = jobs[i];
             }
         }
-        if (k == 0) {
+        if (rc)
+            break;
+        if (k == 0 && (done > 0 || remote == 0)) {
             rc = done;
             break;
         }
@@ -349,7 +436,12 @@ int smac_job_wait(smac_job *const *jobs, int n, double timeout, smac_error *err)
             double left = deadline - smac_clock_monotonic();
             ms = left <= 0 ? 0 : (left * 1000.0 > (double)INT_MAX ? INT_MAX : (int)ceil(left * 1000.0));
         }
-        int r = poll(fds, (nfds_t)k, ms);
+        if (remote > 0 && done == 0) {
+            remote_ms = remote_ms < 1 ? 1 : (remote_ms * 2 > REMOTE_POLL_MAX_MS ? REMOTE_POLL_MAX_MS : remote_ms * 2);
+            if (ms < 0 || ms > remote_ms)
+                ms = remote_ms;
+        }
+        int r = poll(k ? fds : NULL, (nfds_t)k, ms);
         if (r < 0) {
             if (errno == EINTR) {
                 rc = done; /* let the caller look at its signal flags */
@@ -360,14 +452,22 @@ int smac_job_wait(smac_job *const *jobs, int n, double timeout, smac_error *err)
         }
         for (int i = 0; i < k && rc == 0; i++)
             if (fds[i].revents) {
-                rc = job_read(who[i], err);
+                rc = job_progress(who[i], err);
                 if (who[i]->done)
                     done++;
             }
         if (rc)
             break;
-        if (done > 0 || ms == 0 || (isfinite(deadline) && smac_clock_monotonic() >= deadline)) {
-            rc = done;
+        if (done > 0 || (ms == 0 && remote == 0) ||
+            (isfinite(deadline) && smac_clock_monotonic() >= deadline)) {
+            /* A last look at the MPI queue, so a zero timeout still sees news. */
+            for (int i = 0; i < n && rc == 0 && done == 0; i++)
+                if (jobs[i] && jobs[i]->remote && !jobs[i]->done) {
+                    rc = job_progress(jobs[i], err);
+                    done += jobs[i]->done;
+                }
+            if (rc == 0)
+                rc = done;
             break;
         }
     }
@@ -380,7 +480,13 @@ int smac_job_wait(smac_job *const *jobs, int n, double timeout, smac_error *err)
 
 int smac_job_kill(smac_job *job, int hard)
 {
-    if (!job || job->done || job->sock < 0)
+    if (!job || job->done)
+        return -1;
+    if (job->cb)
+        return smac_cbjob_kill(job->cb);
+    if (job->remote)
+        return smac_remote_kill(job->remote, hard);
+    if (job->sock < 0)
         return -1;
     char c = hard ? 'K' : 'T';
     return send(job->sock, &c, 1, MSG_NOSIGNAL | MSG_DONTWAIT) == 1 ? 0 : -1;
@@ -436,17 +542,6 @@ int smac_job_finish(smac_job *job, smac_run_value *out, smac_run_measure *m, sma
         memset(m, 0, sizeof *m);
     if (!job || job->finished)
         return smac_error_set(err, SMAC_ERR_INVALID, "this target run was already finished");
-    if (job->is_callback) {
-        job->finished = 1;
-        *out = job->cb_value;
-        memset(&job->cb_value, 0, sizeof job->cb_value);
-        if (m)
-            *m = job->cb_measure;
-        else
-            smac_run_measure_free(&job->cb_measure);
-        memset(&job->cb_measure, 0, sizeof job->cb_measure);
-        return 0;
-    }
     smac_job *self = job;
     while (!job->done) {
         int rc = smac_job_wait(&self, 1, -1, err);
@@ -454,6 +549,10 @@ int smac_job_finish(smac_job *job, smac_run_value *out, smac_run_measure *m, sma
             return rc;
     }
     job->finished = 1;
+    if (job->cb)
+        return smac_cbjob_finish(job->cb, out, m, err);
+    if (job->remote)
+        return smac_remote_finish(job->remote, out, m, err);
     smac_job_report rep;
     char *result, *out_tail, *err_tail;
     int d = decode_report(job, &rep, &result, &out_tail, &err_tail);
@@ -483,7 +582,7 @@ void smac_job_free(smac_job *job)
     close_sock(job);
     reap_shepherd(job);
     free(job->buf);
-    free(job->cb_value.additional_info);
-    smac_run_measure_free(&job->cb_measure);
+    smac_cbjob_free(job->cb);
+    smac_remote_free(job->remote);
     free(job);
 }

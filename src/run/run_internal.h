@@ -136,4 +136,66 @@ int smac_job_outcome(const smac_runner_config *cfg, const smac_run_request *req,
                      const smac_job_report *rep, double starttime, smac_run_value *out,
                      smac_run_measure *m, smac_error *err);
 
+/* ------------------------------------------------------------ callbacks */
+
+/* One call of a target function as it happened (callback.c). */
+typedef struct smac_callback_call {
+    int frc;                 /* what the function returned */
+    smac_run_value v;        /* what it filled in; additional_info owned */
+    double start, end;       /* wall clock (Unix epoch) */
+    double wall, cpu;        /* monotonic duration, CPU time of the calling thread */
+} smac_callback_call;
+
+/* SMAC_ERR_INVALID when the call cannot be made (no function; runtime
+ * objective without cutoff). */
+int smac_callback_check(const smac_runner_config *cfg, const smac_run_request *req, smac_error *err);
+/* Calls the function and measures it; safe on any thread (no logging). */
+void smac_callback_invoke(const smac_runner_config *cfg, const smac_run_request *req, smac_callback_call *c);
+/* §5.3 on a call record; takes c->v.additional_info. Caller's thread. */
+int smac_callback_judge(const smac_runner_config *cfg, const smac_run_request *req, smac_callback_call *c,
+                        smac_run_value *out, smac_run_measure *m, smac_error *err);
+
+/* A callback job: the function on a thread of its own (callback_job.c). */
+typedef struct smac_cbjob smac_cbjob;
+int smac_cbjob_start(const smac_runner_config *cfg, const smac_run_request *req, smac_cbjob **out,
+                     smac_error *err);
+/* Readable once the function has returned; -1 when done. */
+int smac_cbjob_fd(const smac_cbjob *j);
+/* Looks at the descriptor without blocking; joins the thread when it is done. */
+void smac_cbjob_check(smac_cbjob *j);
+int smac_cbjob_done(const smac_cbjob *j);
+/* Functions cannot be interrupted: marks the job and returns 0, -1 if done. */
+int smac_cbjob_kill(smac_cbjob *j);
+/* Waits for the function (join) and applies §5.3. */
+int smac_cbjob_finish(smac_cbjob *j, smac_run_value *out, smac_run_measure *m, smac_error *err);
+/* Waits for a function still running, then frees. */
+void smac_cbjob_free(smac_cbjob *j);
+
+/* ----------------------------------------------------------- remote jobs */
+
+/* A run handed to an MPI worker (mpi_pool.c; stubs without MPI). There is no
+ * descriptor to poll: smac_job_wait calls smac_remote_progress, which reads
+ * every message that has arrived for the job's pool without blocking. */
+typedef struct smac_remote_job smac_remote_job;
+int smac_remote_start(const smac_runner_config *cfg, const smac_run_request *req, smac_remote_job **out,
+                      smac_error *err);
+int smac_remote_progress(smac_remote_job *j, smac_error *err);
+int smac_remote_done(const smac_remote_job *j);
+int smac_remote_kill(smac_remote_job *j, int hard);
+int smac_remote_finish(smac_remote_job *j, smac_run_value *out, smac_run_measure *m, smac_error *err);
+void smac_remote_free(smac_remote_job *j);
+
+/* ------------------------------------------------------- local processes */
+
+/* smac_job_start for a command-line run whose argument vector is already
+ * built (an MPI worker gets the parameter texts, not the configuration):
+ * argv is borrowed; req->cs and req->config are not used. */
+int smac_job_start_argv(const smac_runner_config *cfg, const smac_run_request *req, char **argv,
+                        smac_job **out, smac_error *err);
+
+/* The (name, value) texts of the active parameters of req->config in the
+ * canonical order: *pairs holds 2 * *n pointers (names into the space,
+ * values into *block); free *pairs and *block. */
+int smac_param_texts(const smac_run_request *req, const char ***pairs, char **block, int *n, smac_error *err);
+
 #endif

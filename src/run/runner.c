@@ -176,7 +176,8 @@ int smac_job_outcome(const smac_runner_config *cfg, const smac_run_request *req,
         smac_ta_result_clear(&res);
         return rc;
     }
-    if (res.status == SMAC_STATUS_CRASHED || res.status == SMAC_STATUS_ABORT) {
+    /* A run we stopped ourselves has nothing to explain. */
+    if ((res.status == SMAC_STATUS_CRASHED || res.status == SMAC_STATUS_ABORT) && !on_request) {
         const char *logger = cfg->kind == SMAC_TAE_ACLIB ? ACLIB_LOGGER : OLD_LOGGER;
         SMAC_WARNING(logger, "Target algorithm crashed. Last 5 lines of stdout and stderr");
         SMAC_WARNING(logger, "%s", last_lines(rep->out_tail, 5));

@@ -12,6 +12,8 @@
  *   shepherd.c      the supervisor process of one command-line run;
  *   process.c       the job API over it: start / wait / finish / kill;
  *   callback.c      the in-process target;
+ *   callback_job.c  a callback run in flight, on a thread of its own;
+ *   mpi_pool.c      runs on MPI worker processes (mpi_pool.h);
  *   runner.c        how a finished job becomes a run value, and the blocking
  *                   smac_runner_run built on the job API.
  *
@@ -28,6 +30,18 @@
  * a busy caller can never stall a target on a full pipe or delay its kill.
  * Should the calling process die, the shepherd sees its control pipe close
  * and kills the target.
+ *
+ * Several runs in flight (n_workers): every kind of job is waited for by the
+ * same smac_job_wait. A C callback runs on a thread of its own, started by
+ * smac_job_start and joined when the job is done, so with n_workers > 1 the
+ * target function is called from several threads at once and MUST be
+ * thread-safe (its `data` is shared by all calls; the configuration and
+ * instance it gets are private copies). The threads start with every signal
+ * blocked, so SIGINT/SIGTERM still reach the caller's wait. A function cannot
+ * be interrupted: smac_job_kill only marks such a job, and smac_job_free
+ * waits for the function to return. With runner.remote set (an MPI pool,
+ * mpi_pool.h) command-line runs go to worker processes instead; their limits
+ * are enforced there by the same shepherd.
  *
  * Deviations from SMAC3 v1.1 (it neither limits nor supervises targets):
  *   - no result line and the target died by a signal or exited non-zero ->
@@ -75,8 +89,9 @@ typedef struct smac_runner_config {
     int limit_cpu_time;      /* also RLIMIT_CPU: SIGXCPU at ceil(cutoff) s of CPU, SIGKILL kill_delay later */
     double kill_grace;       /* seconds after ceil(cutoff) before SIGTERM; default 1 */
     double kill_delay;       /* seconds from SIGTERM to SIGKILL; default 2 */
-    smac_target_fn fn;       /* SMAC_TAE_CALLBACK */
+    smac_target_fn fn;       /* SMAC_TAE_CALLBACK; must be thread-safe when several jobs are in flight */
     void *fn_data;
+    struct smac_mpi_pool *remote; /* non-NULL: command-line runs go to MPI workers (not owned) */
 } smac_runner_config;
 
 /* Fills the defaults above (everything else zero / NULL). */
@@ -195,9 +210,9 @@ int smac_outcome_apply(const smac_runner_config *cfg, const smac_run_request *re
 
 /* --------------------------------------------------------------------- jobs */
 
-/* One run in flight. Command-line kinds run in a supervised child process;
- * the callback kind runs synchronously inside smac_job_start and is done when
- * it returns. */
+/* One run in flight. Command-line kinds run in a supervised child process
+ * (or on an MPI worker when cfg->remote is set); the callback kind runs on a
+ * thread of its own, started by smac_job_start. */
 typedef struct smac_job smac_job;
 
 /* Starts a run. Returns SMAC_ERR_RUNTIME when the target could not be started
@@ -209,9 +224,12 @@ int smac_job_start(const smac_runner_config *cfg, const smac_run_request *req, s
 
 /* Waits at most `timeout` seconds (0 = just look, < 0 = no limit) until at
  * least one of the n jobs is done, reading whatever the others have sent
- * meanwhile (so calling it in a loop always makes progress). Returns the
- * number of jobs that are done — 0 on timeout, or when a signal interrupted
- * the wait first — or a negative error. NULL entries are skipped. */
+ * meanwhile (so calling it in a loop always makes progress). Processes and
+ * callback threads are waited for in one poll(); while MPI jobs are pending
+ * the poll sleeps at most a few milliseconds at a time and the MPI queue is
+ * read in between. Returns the number of jobs that are done — 0 on timeout,
+ * or when a signal interrupted the wait first — or a negative error. NULL
+ * entries are skipped. */
 int smac_job_wait(smac_job *const *jobs, int n, double timeout, smac_error *err);
 
 /* 1 once the job's report is complete (smac_job_finish will not block). */
@@ -224,17 +242,22 @@ int smac_job_finish(smac_job *job, smac_run_value *out, smac_run_measure *m, sma
 
 /* Asks the job to end now: hard = 0 sends SIGTERM to the target's process
  * group (SIGKILL kill_delay later), hard = 1 SIGKILL at once. Only writes one
- * byte to a pipe, so it may be called from a signal handler. Returns 0, or -1
- * if the job has already ended. */
+ * byte to a pipe, so it may be called from a signal handler (not so for MPI
+ * jobs, which send a message). A callback cannot be interrupted: the job is
+ * only marked and runs to its end. Returns 0, or -1 if the job has already
+ * ended. */
 int smac_job_kill(smac_job *job, int hard);
 
-/* The target's pid (= its process-group id); 0 for callbacks. */
+/* The target's pid (= its process-group id); 0 for callbacks and MPI jobs. */
 int smac_job_pid(const smac_job *job);
 /* A descriptor that becomes readable when the job has news (for callers that
- * poll other things too); -1 once done. */
+ * poll other things too); -1 once done, and always -1 for MPI jobs (which
+ * only smac_job_wait sees progress on). */
 int smac_job_fd(const smac_job *job);
 
-/* Frees a job; a job still running is killed (SIGKILL) and reaped first. */
+/* Frees a job; a job still running is killed (SIGKILL) and reaped first; a
+ * callback still running is waited for (it cannot be killed); an MPI job is
+ * killed on its worker without waiting. */
 void smac_job_free(smac_job *job);
 
 /* ------------------------------------------------------------ blocking run */
@@ -243,7 +266,8 @@ void smac_job_free(smac_job *job);
 int smac_runner_run(const smac_runner_config *cfg, const smac_run_request *req, smac_run_value *out,
                     smac_run_measure *m, smac_error *err);
 
-/* The in-process target (SMAC_TAE_CALLBACK), §5.3 applied; m may be NULL. */
+/* The in-process target (SMAC_TAE_CALLBACK) on the calling thread, §5.3
+ * applied; m may be NULL. */
 int smac_callback_run(const smac_runner_config *cfg, const smac_run_request *req, smac_run_value *out,
                       smac_run_measure *m, smac_error *err);
 

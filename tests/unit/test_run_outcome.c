@@ -523,7 +523,8 @@ static void test_callback(void **state)
     assert_non_null(strstr(v.additional_info, "unknown status 42"));
     free(v.additional_info);
 
-    /* Through the job API: done at once. */
+    /* Through the job API: on a thread of its own (test_run_threads.c), done
+     * once a wait says so. */
     smac_runner_config cfg = config(0);
     cfg.kind = SMAC_TAE_CALLBACK;
     cfg.fn = target;
@@ -532,8 +533,9 @@ static void test_callback(void **state)
     smac_run_request req = request(5, 0);
     smac_job *job;
     assert_int_equal(smac_job_start(&cfg, &req, &job, NULL), 0);
-    assert_true(smac_job_done(job));
     assert_int_equal(smac_job_pid(job), 0);
+    assert_int_equal(smac_job_wait(&job, 1, 5, NULL), 1);
+    assert_true(smac_job_done(job));
     assert_int_equal(smac_job_kill(job, 1), -1);
     assert_int_equal(smac_job_wait(&job, 1, 0, NULL), 1);
     assert_int_equal(smac_job_finish(job, &v, &m, NULL), 0);
