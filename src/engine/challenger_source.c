@@ -56,6 +56,14 @@ static int fill_from_optimizer(void *ctx, smac_acq_list *out, smac_error *err)
     return smac_acq_maximize(o->acq_opt, &hist, o->facade.acq_opt_challengers, eval_acquisition, o, out, err);
 }
 
+/* SMAC3 offers one random configuration per stream when there is no model
+ * (ROAR, or no training data yet); with several workers one per worker, so
+ * idle workers get something to run (one worker: exactly SMAC3's stream). */
+static int random_stream_length(const smac_optimizer *o)
+{
+    return o->sc->n_workers > 1 ? o->sc->n_workers : 1;
+}
+
 /* Trains the model on the history and opens a stream over the optimiser. */
 static int open_model_stream(smac_optimizer *o, smac_error *err)
 {
@@ -63,7 +71,7 @@ static int open_model_stream(smac_optimizer *o, smac_error *err)
     if (rc != 0)
         return rc;
     if (o->data.n_rows == 0)
-        return smac_challengers_init_random(&o->stream, o->cs, &o->sample_rng, 1, err);
+        return smac_challengers_init_random(&o->stream, o->cs, &o->sample_rng, random_stream_length(o), err);
     double eta;
     int best_id;
     rc = smac_epm_x_best(&o->data, o->model, &eta, &best_id, err);
@@ -83,7 +91,8 @@ static int next_challenger(void *ctx, int *config_id, smac_error *err)
     }
     if (!o->stream_active) {
         int rc = o->facade.use_model ? open_model_stream(o, err)
-                                     : smac_challengers_init_random(&o->stream, o->cs, &o->sample_rng, 1, err);
+                                     : smac_challengers_init_random(&o->stream, o->cs, &o->sample_rng,
+                                                                    random_stream_length(o), err);
         if (rc != 0)
             return rc;
         o->stream_active = 1;
