@@ -200,6 +200,36 @@ void smac_optimizer_stop(smac_optimizer *opt);
 int smac_optimizer_incumbent(const smac_optimizer *opt, double *config, double *cost);
 void smac_optimizer_free(smac_optimizer *opt);
 
+/* Ask and tell: drive the loop yourself instead of smac_optimizer_run.
+ *     smac_trial t;
+ *     while (smac_ask(opt, &t, &err) == 1) {
+ *         smac_run_value v = {.cost = evaluate(t.config, t.instance, t.seed), .status = SMAC_STATUS_SUCCESS};
+ *         smac_tell(opt, &t, &v, &err);
+ *     }
+ *     smac_optimizer_finish(opt, &err);
+ * Up to n_workers trials may be open at once. The strings and the config of
+ * a trial stay valid until it is told. */
+typedef struct smac_trial {
+    long token;                    /* identifies the trial for smac_tell */
+    int config_id;                 /* the configuration's id in runhistory.json */
+    const double *config;          /* n_params values, unit encoding (smac_cs_value_text prints them) */
+    const char *instance;          /* NULL when the scenario has no instances */
+    const char *instance_specific; /* NULL when none */
+    uint64_t seed;
+    double cutoff;                 /* seconds, INFINITY when none */
+    int capped;                    /* 1 if adaptive capping lowered the cutoff */
+    double budget;
+} smac_trial;
+
+/* 1 with *trial filled; 0 when a budget is exhausted (or a stop was asked);
+ * negative on error, e.g. SMAC_ERR_INVALID when n_workers trials are open. */
+int smac_ask(smac_optimizer *opt, smac_trial *trial, smac_error *err);
+/* The result of an asked trial (status, cost, time; start/end times and
+ * additional_info optional). */
+int smac_tell(smac_optimizer *opt, const smac_trial *trial, const smac_run_value *result, smac_error *err);
+/* Saves runhistory.json and stats.json and logs the final statistics. */
+int smac_optimizer_finish(smac_optimizer *opt, smac_error *err);
+
 #ifdef __cplusplus
 }
 #endif

@@ -27,7 +27,7 @@
 static double elapsed(const smac_optimizer *o) { return smac_clock_monotonic() - o->start_time; }
 
 /* Budgets (algorithms.md §11). */
-static int budget_exhausted(const smac_optimizer *o)
+int smac_smbo_budget_exhausted(const smac_optimizer *o)
 {
     const smac_scenario *sc = o->sc;
     return sc->wallclock_limit - elapsed(o) < 0 || sc->tuner_timeout - o->stats.ta_time_used < 0 ||
@@ -42,7 +42,7 @@ static void handle_event(smac_optimizer *o, const smac_intensifier_event *ev)
 }
 
 /* A finished run: history, statistics, intensifier (algorithms.md §2 incorporate). */
-static int incorporate(smac_optimizer *o, const smac_run_info *ri, smac_run_value *v, smac_error *err)
+int smac_smbo_incorporate(smac_optimizer *o, const smac_run_info *ri, smac_run_value *v, smac_error *err)
 {
     o->stats.ta_time_used += v->time;
     o->stats.finished_ta_runs++;
@@ -83,13 +83,10 @@ static int incorporate(smac_optimizer *o, const smac_run_info *ri, smac_run_valu
 
 static int start_run(smac_optimizer *o, const smac_run_info *ri, smac_error *err)
 {
-    const char *inst = smac_rh_instance_name(o->rh, ri->instance);
-    smac_run_value placeholder = {2147483647.0, 0.0, SMAC_STATUS_RUNNING, 0.0, 0.0, NULL};
-    int rc = smac_rh_add(o->rh, ri->config_id, inst, ri->seed, ri->budget, &placeholder, SMAC_RH_INTERNAL, 0, err);
+    int rc = smac_smbo_record_start(o, ri, err);
     if (rc < 0)
         return rc;
-    o->stats.submitted_ta_runs++;
-
+    const char *inst = smac_rh_instance_name(o->rh, ri->instance);
     const char *specific = NULL;
     for (size_t i = 0; inst && i < o->sc->train.n; i++)
         if (strcmp(o->sc->train.items[i].name, inst) == 0) {
@@ -109,7 +106,7 @@ static int start_run(smac_optimizer *o, const smac_run_info *ri, smac_error *err
         double now = smac_clock_wall();
         smac_run_value v = {o->runner.run_obj_runtime ? o->runner.par_factor * ri->cutoff : o->runner.cost_for_crash,
                             0.0, SMAC_STATUS_CRASHED, now, now, NULL};
-        return incorporate(o, ri, &v, err);
+        return smac_smbo_incorporate(o, ri, &v, err);
     }
     smac_inflight f = {job, *ri};
     SMAC_VEC_PUSH(&o->inflight, f, nomem);
@@ -148,7 +145,7 @@ static int collect(smac_optimizer *o, double timeout, smac_error *err)
         int rc = smac_job_finish(f.job, &v, NULL, err);
         smac_job_free(f.job);
         if (rc == 0)
-            rc = incorporate(o, &f.info, &v, err);
+            rc = smac_smbo_incorporate(o, &f.info, &v, err);
         free(v.additional_info);
         if (rc < 0)
             return rc;
@@ -170,6 +167,46 @@ static void cancel_inflight(smac_optimizer *o)
     o->inflight.len = 0;
 }
 
+int smac_smbo_decide(smac_optimizer *o, const smac_challenger_source *src, int n_running, smac_intent *intent,
+                     smac_run_info *ri, smac_error *err)
+{
+    if (o->psmac) {
+        int n_new;
+        int rc = smac_psmac_read(o->psmac, o->rh, &n_new, err);
+        if (rc != 0)
+            return rc;
+        o->stats.n_configs = smac_rh_n_configs(o->rh);
+    }
+    double t0 = smac_clock_monotonic();
+    smac_intensifier_event ev;
+    int rc = smac_intensifier_next_run(o->intensifier, src, &o->incumbent, n_running, intent, ri, &ev, err);
+    if (rc < 0)
+        return rc;
+    handle_event(o, &ev);
+    /* Time spent choosing challengers in this intensification iteration:
+     * it bounds the time the iteration may race (algorithms.md §4.6). */
+    smac_intensifier_counters now_c;
+    smac_intensifier_get_counters(o->intensifier, &now_c);
+    if (now_c.num_run == 0)
+        o->time_spent = smac_clock_monotonic() - t0;
+    else
+        o->time_spent += smac_clock_monotonic() - t0;
+    if (smac_smbo_budget_exhausted(o))
+        *intent = SMAC_INTENT_SKIP;
+    return 0;
+}
+
+int smac_smbo_record_start(smac_optimizer *o, const smac_run_info *ri, smac_error *err)
+{
+    const char *inst = smac_rh_instance_name(o->rh, ri->instance);
+    smac_run_value placeholder = {2147483647.0, 0.0, SMAC_STATUS_RUNNING, 0.0, 0.0, NULL};
+    int rc = smac_rh_add(o->rh, ri->config_id, inst, ri->seed, ri->budget, &placeholder, SMAC_RH_INTERNAL, 0, err);
+    if (rc < 0)
+        return rc;
+    o->stats.submitted_ta_runs++;
+    return 0;
+}
+
 int smac_smbo_run(smac_optimizer *o, smac_error *err)
 {
     smac_challenger_source src;
@@ -179,32 +216,10 @@ int smac_smbo_run(smac_optimizer *o, smac_error *err)
     for (;;) {
         if (o->stop_requested || o->aborted)
             break;
-        if (o->psmac) {
-            int n_new;
-            if ((rc = smac_psmac_read(o->psmac, o->rh, &n_new, err)) != 0)
-                break;
-            o->stats.n_configs = smac_rh_n_configs(o->rh);
-        }
-        double t0 = smac_clock_monotonic();
         smac_intent intent;
         smac_run_info ri;
-        smac_intensifier_event ev;
-        rc = smac_intensifier_next_run(o->intensifier, &src, &o->incumbent, (int)o->inflight.len, &intent, &ri,
-                                       &ev, err);
-        if (rc < 0)
+        if ((rc = smac_smbo_decide(o, &src, (int)o->inflight.len, &intent, &ri, err)) != 0)
             break;
-        handle_event(o, &ev);
-        /* Time spent choosing challengers in this intensification iteration:
-         * it bounds the time the iteration may race (algorithms.md §4.6). */
-        smac_intensifier_counters now_c;
-        smac_intensifier_get_counters(o->intensifier, &now_c);
-        if (now_c.num_run == 0)
-            o->time_spent = smac_clock_monotonic() - t0;
-        else
-            o->time_spent += smac_clock_monotonic() - t0;
-
-        if (budget_exhausted(o))
-            intent = SMAC_INTENT_SKIP;
         if (intent == SMAC_INTENT_RUN) {
             if ((rc = start_run(o, &ri, err)) != 0)
                 break;
@@ -221,7 +236,7 @@ int smac_smbo_run(smac_optimizer *o, smac_error *err)
             break;
         if (o->psmac && o->run_dir && (rc = smac_psmac_write(o->rh, o->run_dir, err)) != 0)
             break;
-        if (budget_exhausted(o) && !o->stop_requested) {
+        if (smac_smbo_budget_exhausted(o) && !o->stop_requested) {
             while (o->inflight.len > 0 && !o->stop_requested && rc == 0)
                 rc = collect(o, -1, err);
             break;

@@ -222,6 +222,9 @@ void smac_optimizer_free(smac_optimizer *o)
     smac_trajectory_close(o->traj);
     smac_psmac_free(o->psmac);
     smac_runhistory_free(o->rh);
+    for (size_t i = 0; i < o->asked.len; i++)
+        free(o->asked.items[i].config);
+    SMAC_VEC_FREE(&o->asked);
     free(o->run_dir);
     for (int i = 0; i < 3; i++)
         free(o->restored_traj[i]);
@@ -397,11 +400,10 @@ void smac_engine_print_summary(smac_optimizer *o)
 
 /* ------------------------------------------------------------ the run */
 
-int smac_optimizer_run(smac_optimizer *o, smac_error *err)
+int smac_engine_begin(smac_optimizer *o, smac_error *err)
 {
-    if (o->runner.kind != SMAC_TAE_CALLBACK && o->sc->algo.n == 0)
-        return smac_error_set(err, SMAC_ERR_INVALID,
-                              "the scenario names no target algorithm: set 'algo' (or give a C target)");
+    if (o->begun)
+        return 0;
     int rc = smac_engine_prepare_output(o, err);
     if (rc != 0)
         return rc;
@@ -411,6 +413,18 @@ int smac_optimizer_run(smac_optimizer *o, smac_error *err)
         /* The trajectory's first entry, before any run (formats.md §6.4). */
         smac_engine_traj_add(o, o->initial.items[0], 2147483648.0, 1, 1);
     }
+    o->begun = 1;
+    return 0;
+}
+
+int smac_optimizer_run(smac_optimizer *o, smac_error *err)
+{
+    if (o->runner.kind != SMAC_TAE_CALLBACK && o->sc->algo.n == 0)
+        return smac_error_set(err, SMAC_ERR_INVALID,
+                              "the scenario names no target algorithm: set 'algo' (or give a C target)");
+    int rc = smac_engine_begin(o, err);
+    if (rc != 0)
+        return rc;
     rc = smac_smbo_run(o, err);
     smac_error serr;
     if (smac_engine_save(o, &serr) != 0) {

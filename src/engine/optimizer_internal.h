@@ -31,6 +31,13 @@ typedef struct smac_inflight {
     smac_run_info info;
 } smac_inflight;
 
+/* A trial handed out by smac_ask and not yet told. */
+struct smac_asked {
+    smac_run_info info;
+    double *config;               /* the copy the trial points to */
+    long token;
+};
+
 typedef struct smac_optimizer {
     smac_scenario *sc;            /* borrowed; finished */
     const smac_cs *cs;
@@ -73,6 +80,10 @@ typedef struct smac_optimizer {
 
     char *restored_traj[3];       /* --restore_state: traj_aclib2.json, traj_old.csv, traj.json texts */
 
+    int begun;                    /* smac_engine_begin done */
+    SMAC_VEC(struct smac_asked) asked; /* ask/tell: trials handed out, not yet told */
+    long next_token;
+
     volatile sig_atomic_t stop_requested;
     int aborted;                  /* a target said ABORT, or the first run crashed */
     smac_target_fn target_fn;
@@ -96,7 +107,18 @@ int smac_engine_write_restored_trajectory(smac_optimizer *o, smac_error *err);
 void smac_engine_source(smac_optimizer *o, smac_challenger_source *src);
 void smac_engine_drop_stream(smac_optimizer *o);
 
-/* smbo.c */
+/* smbo.c: the loop, and its steps for ask/tell (ask_tell.c) */
 int smac_smbo_run(smac_optimizer *o, smac_error *err);
+int smac_smbo_budget_exhausted(const smac_optimizer *o);
+/* pSMAC read, the intensifier's decision, time bookkeeping; SKIP when a budget is exhausted. */
+int smac_smbo_decide(smac_optimizer *o, const smac_challenger_source *src, int n_running, smac_intent *intent,
+                     smac_run_info *ri, smac_error *err);
+/* The RUNNING placeholder of a run handed out, and the submitted count. */
+int smac_smbo_record_start(smac_optimizer *o, const smac_run_info *ri, smac_error *err);
+/* A finished run into history, stats, intensifier and trajectory. */
+int smac_smbo_incorporate(smac_optimizer *o, const smac_run_info *ri, smac_run_value *v, smac_error *err);
+
+/* optimizer.c: output folder and first trajectory entry, once (run and ask/tell) */
+int smac_engine_begin(smac_optimizer *o, smac_error *err);
 
 #endif
