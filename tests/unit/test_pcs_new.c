@@ -17,43 +17,12 @@
 #include <string.h>
 
 #include "cs/cs_internal.h"
+#include "cs_test_util.h"
 
-static smac_cs *read_new(const char *text)
-{
-    smac_cs *cs = NULL;
-    smac_error err;
-    smac_error_clear(&err);
-    int rc = smac_cs_read_text(text, strlen(text), "t.pcs", SMAC_CS_PCS_NEW, &cs, &err);
-    if (rc != 0)
-        fail_msg("unexpected error: %s", err.message);
-    assert_non_null(cs);
-    return cs;
-}
-
-static char *write_new(const smac_cs *cs)
-{
-    smac_error err;
-    smac_error_clear(&err);
-    char *text = cs_write_pcs_new(cs, &err);
-    if (!text)
-        fail_msg("writer failed: %s", err.message);
-    return text;
-}
-
-static const cs_param *param(const smac_cs *cs, const char *name)
-{
-    int i = smac_cs_param_index(cs, name);
-    if (i < 0)
-        fail_msg("no parameter %s", name);
-    return &cs->params[i];
-}
-
-static const cs_cond *cond_of(const smac_cs *cs, const char *child)
-{
-    const cs_param *p = param(cs, child);
-    assert_true(p->condition >= 0);
-    return &cs->conditions[p->condition].root;
-}
+static smac_cs *read_new(const char *text) { return cs_test_read(text, SMAC_CS_PCS_NEW); }
+static char *write_new(const smac_cs *cs) { return cs_test_write(cs, SMAC_CS_PCS_NEW); }
+static const cs_param *param(const smac_cs *cs, const char *name) { return cs_test_param(cs, name); }
+static const cs_cond *cond_of(const smac_cs *cs, const char *child) { return &cs_test_condition(cs, child)->root; }
 
 /* Reads, writes (must give `expected`), reads the output and writes again
  * (must give the same text: the spaces are equal). */
