@@ -234,7 +234,7 @@ int smac_smbo_run(smac_optimizer *o, smac_error *err)
         }
         if (rc != 0)
             break;
-        if (o->psmac && o->run_dir && (rc = smac_psmac_write(o->rh, o->run_dir, err)) != 0)
+        if (o->psmac && o->run_dir && (rc = smac_psmac_publish(o->psmac, o->rh, o->run_dir, err)) != 0)
             break;
         if (smac_smbo_budget_exhausted(o) && !o->stop_requested) {
             while (o->inflight.len > 0 && !o->stop_requested && rc == 0)

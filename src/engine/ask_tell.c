@@ -86,7 +86,7 @@ int smac_tell(smac_optimizer *o, const smac_trial *trial, const smac_run_value *
         v.starttime = v.endtime = smac_clock_wall();
     int rc = smac_smbo_incorporate(o, &a.info, &v, err);
     if (rc == 0 && o->psmac && o->run_dir)
-        rc = smac_psmac_write(o->rh, o->run_dir, err);
+        rc = smac_psmac_publish(o->psmac, o->rh, o->run_dir, err);
     return rc;
 }
 

@@ -6,6 +6,7 @@
  * component is expanded again only when a folder it looked into changed
  * (its mtime moves whenever an entry is created, removed or renamed). */
 #include "psmac/psmac.h"
+#include "psmac/journal.h"
 #include "util/error.h"
 #include "util/log.h"
 #include "util/vec.h"
@@ -29,6 +30,7 @@ typedef struct seen_file {
     ino_t ino;
     off_t size;
     struct timespec mtime;
+    smac_journal_cursor cursor; /* journals: how far we have read */
 } seen_file;
 
 /* A folder's identity and last change, to tell whether a glob could now
@@ -58,6 +60,7 @@ struct smac_psmac {
     SMAC_VEC(seen_file) seen;
     int n_peer_files;
     int n_loads;
+    smac_journal_writer journal; /* our own runs appended so far */
 };
 
 static int has_magic(const char *s, size_t n)
@@ -145,6 +148,7 @@ void smac_psmac_free(smac_psmac *p)
     for (size_t i = 0; i < p->seen.len; i++)
         free(p->seen.items[i].path);
     SMAC_VEC_FREE(&p->seen);
+    smac_journal_writer_free(&p->journal);
     free(p->own_dir);
     free(p);
 }
@@ -200,19 +204,46 @@ static int read_file(smac_psmac *p, smac_runhistory *rh, const char *path, int *
     if (s && same_stat(s, &st))
         return 0;
     smac_error lerr;
-    int added = 0;
     p->n_loads++;
-    if (smac_rh_load_json(rh, path, SMAC_RH_EXTERNAL_SAME, &added, &lerr) != 0) {
+    /* SMAC3 counts new keys (len(runhistory) before and after), not runs that
+     * replaced a placeholder; the log lines keep that meaning. */
+    size_t before = smac_rh_size(rh);
+    if (smac_rh_load_json(rh, path, SMAC_RH_EXTERNAL_SAME, NULL, &lerr) != 0) {
         if (lerr.code == SMAC_ERR_NOMEM)
             return smac_error_set(err, SMAC_ERR_NOMEM, "out of memory");
         /* A peer's bad file is "no news this round": read it again later. */
         SMAC_WARNING(LOGGER, "Shared model mode: skipping %s this round: %s", path, lerr.message);
         return 0;
     }
+    int added = (int)(smac_rh_size(rh) - before);
     SMAC_DEBUG(LOGGER, "Shared model mode: Loaded %d new runs from %s", added, path);
     *n_new += added;
     if (remember(p, path, &st) != 0)
         return smac_error_set(err, SMAC_ERR_NOMEM, "out of memory");
+    return 0;
+}
+
+/* A peer's journal: only what it appended since our last read. */
+static int read_journal(smac_psmac *p, smac_runhistory *rh, const char *path, int *n_new, smac_error *err)
+{
+    p->n_peer_files++;
+    seen_file *s = find_seen(p, path);
+    if (!s) {
+        struct stat st = {0};
+        if (remember(p, path, &st) != 0)
+            return smac_error_set(err, SMAC_ERR_NOMEM, "out of memory");
+        s = find_seen(p, path);
+    }
+    off_t before = s->cursor.offset;
+    int added = 0;
+    int rc = smac_journal_read(&s->cursor, rh, path, &added, err);
+    if (rc != 0)
+        return rc;
+    if (s->cursor.offset != before) {
+        p->n_loads++;
+        SMAC_DEBUG(LOGGER, "Shared model mode: Loaded %d new runs from %s", added, path);
+    }
+    *n_new += added;
     return 0;
 }
 
@@ -256,7 +287,17 @@ static int read_dir(smac_psmac *p, smac_runhistory *rh, const char *dir, const s
     if (own->st_ino != 0 && st.st_dev == own->st_dev && st.st_ino == own->st_ino)
         return 0;
     warn_same_seed(p, dir);
-    for (size_t i = 0; i < sizeof SHARED_FILES / sizeof SHARED_FILES[0]; i++) {
+    /* A peer of this project keeps a journal: read what it appended instead
+     * of parsing its whole runhistory.json again. */
+    char jpath[PATH_MAX];
+    int jlen = snprintf(jpath, sizeof jpath, "%s/%s", dir, SMAC_JOURNAL_NAME);
+    int has_journal = jlen > 0 && (size_t)jlen < sizeof jpath && stat(jpath, &st) == 0 && S_ISREG(st.st_mode);
+    if (has_journal) {
+        int rc = read_journal(p, rh, jpath, n_new, err);
+        if (rc != 0)
+            return rc;
+    }
+    for (size_t i = has_journal ? 1 : 0; i < sizeof SHARED_FILES / sizeof SHARED_FILES[0]; i++) {
         char path[PATH_MAX];
         int len = snprintf(path, sizeof path, "%s/%s", dir, SHARED_FILES[i]);
         if (len < 0 || (size_t)len >= sizeof path)
@@ -385,6 +426,14 @@ int smac_psmac_read(smac_psmac *p, smac_runhistory *rh, int *n_new, smac_error *
     if (n_new)
         *n_new = total;
     return 0;
+}
+
+int smac_psmac_publish(smac_psmac *p, const smac_runhistory *rh, const char *run_dir, smac_error *err)
+{
+    int rc = smac_psmac_write(rh, run_dir, err);
+    if (rc == 0)
+        rc = smac_journal_append(&p->journal, rh, run_dir, err);
+    return rc;
 }
 
 int smac_psmac_write(const smac_runhistory *rh, const char *run_dir, smac_error *err)

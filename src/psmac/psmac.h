@@ -35,6 +35,10 @@ int smac_psmac_add_pattern(smac_psmac *p, const char *pattern, smac_error *err);
  * (out of memory). */
 int smac_psmac_read(smac_psmac *p, smac_runhistory *rh, int *n_new, smac_error *err);
 
+/* Publishes rh's own runs: runhistory.json (atomically) and the runs
+ * finished since the last call appended to the journal (journal.h). */
+int smac_psmac_publish(smac_psmac *p, const smac_runhistory *rh, const char *run_dir, smac_error *err);
+
 /* Publishes rh's own runs as <run_dir>/runhistory.json, atomically. */
 int smac_psmac_write(const smac_runhistory *rh, const char *run_dir, smac_error *err);
 

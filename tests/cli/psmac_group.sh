@@ -86,13 +86,13 @@ for n in 2 4 8; do
     for i in $(seq 1 "$n"); do
         # (no grep -q in a pipe: with pipefail, the writer's SIGPIPE would count as a failure)
         foreign=$(grep -E "Shared model mode: Loaded [1-9][0-9]* new runs from " "$dir/log_$i.txt" \
-            | grep -vc "/run_$i/runhistory.json" || true)
+            | grep -vEc "/run_$i/runhistory\.(json|journal)" || true)
         if [ "$foreign" -gt 0 ]; then
             importers=$((importers + 1))
         else
             fail "group $n: process $i never loaded a run of another process"
         fi
-        grep -q "Loaded [0-9]* new runs from .*/run_$i/runhistory.json" "$dir/log_$i.txt" \
+        grep -qE "Loaded [0-9]* new runs from .*/run_$i/runhistory\.(json|journal)" "$dir/log_$i.txt" \
             && fail "group $n: process $i read its own file back"
     done
     [ "$importers" = "$n" ] && pass "group $n: every process imported the others' runs"

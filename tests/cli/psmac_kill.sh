@@ -145,7 +145,7 @@ pids=()
 if [ -s nosave_9/run_9/runhistory.json ]; then
     if timeout -s KILL 240 "$smac" --scenario scenario.txt --seed 10 --shared_model True --input_psmac_dirs 'nosave_*' \
             --output_dir nosave_10 --runcount_limit 3 --verbose DEBUG > log_10.txt 2>&1 &&
-       grep -q "Loaded [1-9][0-9]* new runs from nosave_9/run_9/runhistory.json" log_10.txt; then
+       grep -qE "Loaded [1-9][0-9]* new runs from nosave_9/run_9/runhistory\.(json|journal)" log_10.txt; then
         pass "a killed run's last published file is read by a new peer"
     else
         fail "a new peer did not load the killed run's runhistory.json"

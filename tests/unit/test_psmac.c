@@ -185,12 +185,79 @@ static void test_run_folder_glob_and_non_folders(void **state)
     free(peer);
 }
 
+/* A peer of this project is read through its journal: only what it
+ * appended, a torn last line waits, a corrupt line is skipped. */
+static void test_journal_carries_only_new_runs(void **state)
+{
+    fixture *f = *state;
+    char *mine = run_dir(f, "smac3-output_a", 1);
+    char *peer = run_dir(f, "smac3-output_b", 2);
+    char pattern[128];
+    snprintf(pattern, sizeof pattern, "%s/smac3-output*", f->base);
+    smac_psmac *writer = smac_psmac_new(pattern, peer, NULL);
+    smac_psmac *reader = smac_psmac_new(pattern, mine, NULL);
+    smac_runhistory *theirs = history_with_runs(f->cs, 3, 0.2);
+    smac_runhistory *own = smac_runhistory_new(f->cs, NULL);
+    assert_int_equal(smac_psmac_publish(writer, theirs, peer, NULL), 0);
+    int n_new = -1;
+    assert_int_equal(smac_psmac_read(reader, own, &n_new, NULL), 0);
+    assert_int_equal(n_new, 3);
+
+    /* Two more runs: the reader takes just those two lines. */
+    for (int i = 0; i < 2; i++) {
+        double vec[2] = {1.0, 0.9 - 0.1 * i};
+        int id;
+        assert_true(smac_rh_intern_config(theirs, vec, NULL, &id) >= 0);
+        smac_run_value v = {0.5, 0.1, SMAC_STATUS_SUCCESS, 1.0, 2.0, NULL};
+        assert_int_equal(smac_rh_add(theirs, id, NULL, 0, 0.0, &v, SMAC_RH_INTERNAL, 0, NULL), 1);
+    }
+    assert_int_equal(smac_psmac_publish(writer, theirs, peer, NULL), 0);
+    char jpath[300];
+    snprintf(jpath, sizeof jpath, "%s/runhistory.journal", peer);
+    char *text;
+    size_t len;
+    assert_int_equal(smac_read_file(jpath, &text, &len, NULL), 0);
+    int lines = 0;
+    for (size_t i = 0; i < len; i++)
+        lines += text[i] == '\n';
+    assert_int_equal(lines, 5); /* each run once, never the whole history again */
+    free(text);
+    assert_int_equal(smac_psmac_read(reader, own, &n_new, NULL), 0);
+    assert_int_equal(n_new, 2);
+    assert_int_equal(smac_rh_size(own), 5);
+    /* Nothing appended: nothing parsed. */
+    assert_int_equal(smac_psmac_read(reader, own, &n_new, NULL), 0);
+    assert_int_equal(n_new, 0);
+    assert_int_equal(smac_psmac_n_loads(reader), 0);
+
+    /* A torn line (a writer killed mid-write) waits; a corrupt whole line is skipped. */
+    FILE *j = fopen(jpath, "a");
+    fputs("{\"data\": [[[1, null, 0, 0.0], [1.0, 1.0, {\"__enum__\": \"StatusType.SUC", j);
+    fclose(j);
+    assert_int_equal(smac_psmac_read(reader, own, &n_new, NULL), 0);
+    assert_int_equal(n_new, 0);
+    j = fopen(jpath, "a");
+    fputs("CESS\"}, 1.0, 2.0, {}]]], \"configs\": {\"1\": {\"c\": \"b\", \"x\": 3.25}}}\nnot json\n", j);
+    fclose(j);
+    assert_int_equal(smac_psmac_read(reader, own, &n_new, NULL), 0);
+    assert_int_equal(n_new, 1); /* the completed line; the garbage line is skipped */
+    assert_int_equal(smac_rh_size(own), 6);
+
+    smac_runhistory_free(own);
+    smac_runhistory_free(theirs);
+    smac_psmac_free(reader);
+    smac_psmac_free(writer);
+    free(mine);
+    free(peer);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(test_peers_merged_and_unchanged_files_skipped, setup, teardown),
         cmocka_unit_test_setup_teardown(test_corrupt_file_skipped_then_read, setup, teardown),
         cmocka_unit_test_setup_teardown(test_run_folder_glob_and_non_folders, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_journal_carries_only_new_runs, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
