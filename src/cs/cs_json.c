@@ -354,6 +354,30 @@ static int read_param(jreader *r, const json_t *hp, size_t idx)
     return fail(r, SMAC_ERR_INVALID, "%s: unknown type \"%s\"", where, type);
 }
 
+/* The values of a condition leaf or forbidden clause: the list "values" for
+ * IN, else the one "value". */
+static int read_leaf_values(jreader *r, const json_t *obj, const char *where, int is_in, int *n,
+                            const char *const **values)
+{
+    if (is_in) {
+        const char **list;
+        int rc = get_scalar_list(r, obj, "values", where, n, &list, NULL);
+        if (rc == 0)
+            *values = list;
+        return rc;
+    }
+    const char **one = scratch_alloc(r, sizeof *one);
+    cs_value_kind kind;
+    if (!one)
+        return nomem(r);
+    int rc = get_scalar(r, obj, "value", where, 1, &one[0], &kind);
+    if (rc != 0)
+        return rc;
+    *n = 1;
+    *values = one;
+    return 0;
+}
+
 /* --------------------------------------------------------- conditions */
 
 static int read_cond(jreader *r, const json_t *c, const char *where, const char *child,
@@ -414,22 +438,7 @@ static int read_cond(jreader *r, const json_t *c, const char *where, const char 
         return fail(r, SMAC_ERR_INVALID, "%s: unknown condition type \"%s\"", where, type);
     if ((rc = get_string(r, c, "parent", where, &out->parent)) != 0)
         return rc;
-    if (out->op == CS_COND_IN) {
-        const char **values;
-        if ((rc = get_scalar_list(r, c, "values", where, &out->n_values, &values, NULL)) != 0)
-            return rc;
-        out->values = values;
-        return 0;
-    }
-    const char **one = scratch_alloc(r, sizeof *one);
-    cs_value_kind kind;
-    if (!one)
-        return nomem(r);
-    if ((rc = get_scalar(r, c, "value", where, 1, &one[0], &kind)) != 0)
-        return rc;
-    out->n_values = 1;
-    out->values = one;
-    return 0;
+    return read_leaf_values(r, c, where, out->op == CS_COND_IN, &out->n_values, &out->values);
 }
 
 static int read_condition(jreader *r, const json_t *c, size_t idx)
@@ -471,22 +480,7 @@ static int read_forbid(jreader *r, const json_t *f, const char *where, int depth
         out->op = type[0] == 'E' ? CS_FORBID_EQUALS : CS_FORBID_IN;
         if ((rc = get_string(r, f, "name", where, &out->param)) != 0)
             return rc;
-        if (out->op == CS_FORBID_IN) {
-            const char **values;
-            if ((rc = get_scalar_list(r, f, "values", where, &out->n_values, &values, NULL)) != 0)
-                return rc;
-            out->values = values;
-            return 0;
-        }
-        const char **one = scratch_alloc(r, sizeof *one);
-        cs_value_kind kind;
-        if (!one)
-            return nomem(r);
-        if ((rc = get_scalar(r, f, "value", where, 1, &one[0], &kind)) != 0)
-            return rc;
-        out->n_values = 1;
-        out->values = one;
-        return 0;
+        return read_leaf_values(r, f, where, out->op == CS_FORBID_IN, &out->n_values, &out->values);
     }
     if (strcmp(type, "AND") == 0) {
         out->op = CS_FORBID_AND;

@@ -86,4 +86,32 @@ static inline int rh_test_same_text(const char *a, size_t na, const char *b, siz
     return 0;
 }
 
+/* A cmocka fixture: the space above and an empty history over it. */
+typedef struct rh_fixture {
+    smac_cs *cs;
+    smac_runhistory *rh;
+} rh_fixture;
+
+static inline int rh_test_setup(void **state)
+{
+    rh_fixture *f = calloc(1, sizeof *f);
+    if (!f || !(f->cs = rh_test_space()) || !(f->rh = smac_runhistory_new(f->cs, NULL))) {
+        if (f)
+            smac_cs_free(f->cs);
+        free(f);
+        return -1;
+    }
+    *state = f;
+    return 0;
+}
+
+static inline int rh_test_teardown(void **state)
+{
+    rh_fixture *f = *state;
+    smac_runhistory_free(f->rh);
+    smac_cs_free(f->cs);
+    free(f);
+    return 0;
+}
+
 #endif

@@ -175,30 +175,9 @@ static const char variant[] =
     "],\"config_origins\":{\"1\":\"Default\",\"2\":\"Random Search (sorted) \303\251\"}}"
 ;
 
-typedef struct fixture {
-    smac_cs *cs;
-    smac_runhistory *rh;
-} fixture;
-
-static int setup(void **state)
-{
-    fixture *f = calloc(1, sizeof *f);
-    if (!f || !(f->cs = rh_test_space()) || !(f->rh = smac_runhistory_new(f->cs, NULL))) {
-        free(f);
-        return -1;
-    }
-    *state = f;
-    return 0;
-}
-
-static int teardown(void **state)
-{
-    fixture *f = *state;
-    smac_runhistory_free(f->rh);
-    smac_cs_free(f->cs);
-    free(f);
-    return 0;
-}
+typedef rh_fixture fixture;
+static int setup(void **state) { return rh_test_setup(state); }
+static int teardown(void **state) { return rh_test_teardown(state); }
 
 static int load(smac_runhistory *rh, const char *text, int external, int *n_new, smac_error *err)
 {

@@ -13,30 +13,9 @@
 
 #include "rh_test_util.h"
 
-typedef struct fixture {
-    smac_cs *cs;
-    smac_runhistory *rh;
-} fixture;
-
-static int setup(void **state)
-{
-    fixture *f = calloc(1, sizeof *f);
-    if (!f || !(f->cs = rh_test_space()) || !(f->rh = smac_runhistory_new(f->cs, NULL))) {
-        free(f);
-        return -1;
-    }
-    *state = f;
-    return 0;
-}
-
-static int teardown(void **state)
-{
-    fixture *f = *state;
-    smac_runhistory_free(f->rh);
-    smac_cs_free(f->cs);
-    free(f);
-    return 0;
-}
+typedef rh_fixture fixture;
+static int setup(void **state) { return rh_test_setup(state); }
+static int teardown(void **state) { return rh_test_teardown(state); }
 
 static int intern(smac_runhistory *rh, const double *vec, const char *origin)
 {
