@@ -29,6 +29,9 @@
  * precision for x > 4; checked against 50-digit values in the tests). */
 #define TAIL_X 4.0
 #define CF_TERMS 40
+/* Below -this, log Phi(x) uses the continued fraction: erfc(-x / sqrt 2)
+ * would leave the normal range of doubles soon after. */
+#define LOGCDF_ERFC_X 35.0
 
 double smac_norm_pdf(double x) { return INV_SQRT_2PI * exp(-0.5 * x * x); }
 
@@ -52,7 +55,10 @@ double smac_norm_logcdf(double x)
 {
     if (isnan(x))
         return x;
-    if (x < -TAIL_X) /* Phi(x) = phi(x) R(-x) */
+    /* erfc keeps its relative accuracy until its result nears the smallest
+     * normal double (argument ~26.5), so log(Phi) is accurate down to here;
+     * it is also far cheaper than the 40-term continued fraction. */
+    if (x < -LOGCDF_ERFC_X) /* Phi(x) = phi(x) R(-x) */
         return -0.5 * x * x - LOG_SQRT_2PI + log(mills_ratio(-x, NULL));
     if (x <= 0.0)
         return log(smac_norm_cdf(x));

@@ -18,6 +18,7 @@
 
 #include <cmocka.h>
 
+#include "acq/acq_internal.h"
 #include "acq/acq_optimizer.h"
 #include "acq/challengers.h"
 #include "cs/cs_internal.h"
@@ -596,6 +597,54 @@ static void test_challengers_are_lazy(void **state)
     smac_cs_free(cs);
 }
 
+/* The ranking sort against a plain insertion of each element into place:
+ * many equal values (few distinct ones), equal keys, NaN-cleaned values and
+ * sizes around the insertion-sort cut-off and the heap-sort guard. */
+static int rank_is_before(const acq_rank *a, const acq_rank *b)
+{
+    if (a->value != b->value)
+        return a->value > b->value;
+    if (a->key != b->key)
+        return a->key > b->key;
+    return a->idx < b->idx;
+}
+
+static void test_rank_sort_orders_totally(void **state)
+{
+    (void)state;
+    smac_rng rng;
+    smac_rng_seed(&rng, 7, 0);
+    const int sizes[] = {0, 1, 2, 15, 16, 17, 100, 1000, 5000};
+    for (size_t s = 0; s < sizeof sizes / sizeof *sizes; s++) {
+        int n = sizes[s];
+        for (int variant = 0; variant < 3; variant++) {
+            acq_rank *r = malloc((size_t)(n > 0 ? n : 1) * sizeof *r);
+            assert_non_null(r);
+            for (int i = 0; i < n; i++) {
+                /* variant 0: few values; 1: sorted ascending (worst case for
+                 * naive pivots); 2: all values and keys equal */
+                r[i].value = variant == 0 ? (double)smac_rng_below(&rng, 5)
+                                          : variant == 1 ? (double)i : 1.0;
+                r[i].value = variant == 0 && i % 7 == 0 ? acq_clean(NAN) : r[i].value;
+                r[i].key = variant == 2 ? 3u : smac_rng_below(&rng, 4);
+                r[i].idx = i;
+            }
+            acq_rank_sort(r, n);
+            int *seen = calloc((size_t)(n > 0 ? n : 1), sizeof *seen);
+            assert_non_null(seen);
+            for (int i = 0; i < n; i++) {
+                assert_true(r[i].idx >= 0 && r[i].idx < n);
+                assert_int_equal(seen[r[i].idx], 0);
+                seen[r[i].idx] = 1;
+                if (i > 0)
+                    assert_true(rank_is_before(&r[i - 1], &r[i]));
+            }
+            free(seen);
+            free(r);
+        }
+    }
+}
+
 static void test_choosers(void **state)
 {
     (void)state;
@@ -649,6 +698,7 @@ int main(void)
         cmocka_unit_test(test_challengers_interleave_with_probability),
         cmocka_unit_test(test_challengers_are_lazy),
         cmocka_unit_test(test_choosers),
+        cmocka_unit_test(test_rank_sort_orders_totally),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
