@@ -267,7 +267,7 @@ int intens_seq_process(smac_intensifier *it, const smac_run_info *ri, const smac
             inc = rc;
         }
     }
-    it->elapsed_time += v->endtime - v->starttime;
+    intens_add_elapsed(it, v->starttime, v->endtime);
     if (s->stage == STAGE_RUN_INCUMBENT && it->chall_indx >= it->o.min_chall && it->num_chall_run > 0)
         intens_check_time_bound(it, time_bound, ev);
     return inc;

@@ -406,7 +406,7 @@ int intens_par_process(smac_intensifier *it, const smac_run_info *ri, const smac
            !(it->flights.items[f].config == ri->config_id && intens_pair_eq(it->flights.items[f].pair, key)))
         f++;
     it->num_run++;
-    it->elapsed_time += v->endtime - v->starttime;
+    intens_add_elapsed(it, v->starttime, v->endtime);
     if (f == it->flights.len) {
         /* Not one of ours (or processed already): it only counts as time. */
         if (v->status != SMAC_STATUS_CAPPED)

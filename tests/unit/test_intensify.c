@@ -52,6 +52,7 @@ typedef struct sim {
     int max_flight;
     double clock;
     double wall_factor;    /* wallclock seconds per reported second (quality runs report 1 s) */
+    double quality_time;   /* the time a quality run reports (1 s; 0 for an instant target) */
     double import_rate;    /* chance per request that a "pSMAC peer" adds a run */
     smac_rng order;
 } sim;
@@ -108,6 +109,7 @@ static void sim_init(sim *s, int n_cfg, int n_inst)
     s->o.deterministic = 1;
     s->o.seed = 7;
     s->wall_factor = 1.0;
+    s->quality_time = 1.0;
     smac_rng_seed(&s->order, 99, 1);
 }
 
@@ -174,7 +176,8 @@ static smac_run_value sim_value(sim *s, const smac_run_info *ri)
 {
     int k = cfg_of(s, ri->config_id);
     double c = s->cost[k][ri->instance < 0 ? 0 : ri->instance];
-    smac_run_value v = {c, 1.0, SMAC_STATUS_SUCCESS, s->clock, s->clock + s->wall_factor, NULL};
+    smac_run_value v = {c, s->quality_time, SMAC_STATUS_SUCCESS, s->clock,
+                        s->clock + s->wall_factor * s->quality_time, NULL};
     if (s->o.run_obj_runtime) {
         v.time = c;
         if (c > ri->cutoff) {
@@ -680,6 +683,27 @@ static void time_bound_after_min_chall(void **state)
     /* With a large bound the iteration goes on past min_chall. */
     for (int r = 0; r < 6; r++)
         sim_ask(&s, 1, 1e9);
+    assert_int_equal(s.n_iter_ended, 2);
+    sim_free(&s);
+
+    /* An instant target (no measurable wallclock, 0 s reported, as an in-process
+     * C function): each run still counts as SMAC3's smallest bound, 1e-5 s, so
+     * the iteration ends after min_chall challengers exactly as above instead
+     * of depending on the timer -- the same seed gives the same runs. */
+    sim_init(&s, 6, 8);
+    for (int k = 2; k <= 6; k++)
+        for (int i = 0; i < 8; i++)
+            s.cost[k][i] = 50.0 + k;
+    for (int i = 0; i < 8; i++)
+        s.cost[1][i] = 1.0;
+    s.quality_time = 0.0;
+    sim_start(&s);
+    sim_queue(&s, 6, 1, 2, 3, 4, 5, 6);
+    assert_int_equal(sim_ask(&s, 1, 1e-5), SMAC_INTENT_RUN);
+    assert_int_equal(s.n_iter_ended, 1);
+    for (int r = 0; r < 4; r++)
+        assert_int_equal(sim_ask(&s, 1, 1e-5), SMAC_INTENT_RUN);
+    assert_int_equal(cfg_of(&s, s.runs[4].config_id), 3);
     assert_int_equal(s.n_iter_ended, 2);
     sim_free(&s);
 
