@@ -24,11 +24,17 @@
 #include <string.h>
 
 #include "bench_functions.h"
+#include "bench_reference.h"
 #include "smac.h"
 #include "util/clock.h"
 #include "util/log.h"
 
 #define N_PROBLEMS 6
+/* SMAC3 v1.1's regrets measured here by bench/reference/smac3_v11_quality.py. */
+#ifndef SMAC_BENCH_REFERENCE_DIR
+#define SMAC_BENCH_REFERENCE_DIR "bench/reference"
+#endif
+#define SMAC_BENCH_REFERENCE SMAC_BENCH_REFERENCE_DIR "/smac3_v11_hpo.tsv"
 #define MAX_SEEDS 100
 #define MAX_BUDGETS 8
 
@@ -253,13 +259,14 @@ typedef struct options {
     int use_problem[N_PROBLEMS];
     int use_optimiser[N_OPTIMISERS];
     int verbose;
+    const char *reference; /* SMAC3 v1.1 measured here (TSV), or NULL */
 } options;
 
 static void usage(FILE *f)
 {
     fprintf(f, "usage: bench-quality [--full] [--seeds N] [--budgets 100,200] "
                "[--functions branin,hartmann6,rosenbrock5,rosenbrock10,ackley10,mixed] "
-               "[--optimizers hpo,roar] [--verbose]\n"
+               "[--optimizers hpo,roar] [--verbose] [--reference FILE.tsv]\n"
                "  default (quick): 5 seeds, 100 evaluations, every function, both optimisers\n"
                "  --full: 10 seeds, 100 and 200 evaluations\n");
 }
@@ -310,6 +317,7 @@ static int take_optimiser(options *o, const char *s)
 static int parse_options(int argc, char **argv, options *o)
 {
     memset(o, 0, sizeof *o);
+    o->reference = SMAC_BENCH_REFERENCE;
     int full = 0, any_problem = 0, any_opt = 0;
     o->seeds = -1;
     for (int i = 1; i < argc; i++) {
@@ -321,6 +329,8 @@ static int parse_options(int argc, char **argv, options *o)
             full = 0;
         } else if (strcmp(a, "--verbose") == 0) {
             o->verbose = 1;
+        } else if (strcmp(a, "--reference") == 0 && has_value) {
+            o->reference = argv[++i];
         } else if (strcmp(a, "--seeds") == 0 && has_value) {
             char *end;
             long v = strtol(argv[++i], &end, 10);
@@ -393,6 +403,40 @@ static void print_header(const options *o)
     printf("\n");
 }
 
+/* The row of SMAC3 v1.1 measured here, then per function whether our
+ * SMAC4HPO's regrets are worse than its (one-sided Mann-Whitney). */
+static void print_reference(const options *o, const bench_ref *ref, int budget,
+                            double (*regrets)[N_OPTIMISERS][MAX_SEEDS], int (*counts)[N_OPTIMISERS])
+{
+    double v[MAX_SEEDS * 4];
+    printf("| smac3_v11 (measured here) |");
+    for (int i = 0; i < N_PROBLEMS; i++)
+        if (o->use_problem[i]) {
+            bench_problem p = problem_at(i);
+            char cell[128];
+            int n = bench_ref_select(ref, p.name, budget, v, (int)(sizeof v / sizeof *v));
+            cell_text(v, n, cell, sizeof cell);
+            printf(" %s |", cell);
+        }
+    printf("\n");
+    if (!o->use_optimiser[0])
+        return;
+    printf("\n# %s against smac3_v11 (measured here), %d evaluations: one-sided Mann-Whitney p that ours is "
+           "worse\n#",
+           OPTIMISERS[0].row, budget);
+    for (int i = 0; i < N_PROBLEMS; i++)
+        if (o->use_problem[i]) {
+            bench_problem p = problem_at(i);
+            int n = bench_ref_select(ref, p.name, budget, v, (int)(sizeof v / sizeof *v));
+            double pv = bench_mann_whitney_greater(regrets[i][0], counts[i][0], v, n);
+            if (isnan(pv))
+                printf(" %s –;", p.name);
+            else
+                printf(" %s %.2f%s;", p.name, pv, pv < 0.05 ? " (WORSE)" : "");
+        }
+    printf("\n");
+}
+
 int main(int argc, char **argv)
 {
     options opt;
@@ -416,6 +460,12 @@ int main(int argc, char **argv)
            "# %d runs\n\n",
            n_runs);
     fflush(stdout);
+
+    static bench_ref ref_store;
+    bench_ref *ref = &ref_store;
+    int n_ref = bench_ref_load(ref, opt.reference);
+    if (n_ref < 0)
+        return 1;
 
     double t_all = smac_clock_monotonic();
     int failures = 0, inc_mismatch = 0, short_runs = 0;
@@ -482,7 +532,11 @@ int main(int argc, char **argv)
                     printf(" %s |", ANCHORS[a].cells[i] ? ANCHORS[a].cells[i] : "–");
             printf("\n");
         }
+        if (n_ref > 0)
+            print_reference(&opt, ref, opt.budgets[k], regrets[k], counts[k]);
     }
+    if (n_ref == 0)
+        printf("\n# no SMAC3 v1.1 reference measured here (%s not found)\n", opt.reference);
     printf("\n# optimiser wall time per evaluation (target included, it is instant):");
     for (int m = 0; m < N_OPTIMISERS; m++)
         if (opt.use_optimiser[m] && evals[m] > 0)

@@ -48,6 +48,7 @@
 #include <unistd.h>
 
 #include "bench_functions.h"
+#include "bench_reference.h"
 #include "engine/optimizer_internal.h"
 #include "output/stats.h"
 #include "output/trajectory.h"
@@ -55,6 +56,10 @@
 #include "smac.h"
 #include "util/clock.h"
 #include "util/log.h"
+
+#ifndef SMAC_BENCH_REFERENCE_DIR
+#define SMAC_BENCH_REFERENCE_DIR "bench/reference"
+#endif
 
 #define MAX_LIST 8
 #define MAX_K 1000
@@ -66,9 +71,10 @@
 typedef struct facade_kind {
     const char *key;
     const char *mode;
+    int use_model_ratio_here; /* compare with SMAC3 v1.1 measured here (SMAC4HPO runs) */
 } facade_kind;
 
-static const facade_kind FACADES[] = {{"hpo", "SMAC4HPO"}, {"ac", "SMAC4AC"}, {"roar", "ROAR"}};
+static const facade_kind FACADES[] = {{"hpo", "SMAC4HPO", 1}, {"ac", "SMAC4AC", 0}, {"roar", "ROAR", 0}};
 #define N_FACADES 3
 
 typedef struct options {
@@ -533,6 +539,9 @@ int main(int argc, char **argv)
     printf("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|\n");
     fflush(stdout);
     double t_all = smac_clock_monotonic(), warmup = 0, restore = 0, splits = 0;
+    enum { MAX_HERE = 8 };
+    char here[MAX_HERE][256];
+    int n_here = 0;
     int failures = 0;
     for (int fi = 0; fi < N_FACADES; fi++) {
         if (!opt.use_facade[fi])
@@ -561,6 +570,17 @@ int main(int argc, char **argv)
                 printf("| %s | %d | %d | %s | %s | %s | %s | %s | %s | %s |\n", FACADES[fi].mode, p, n,
                        ms(c.med_wall, b[0], 32), ms(c.med_cpu, b[1], 32), ms(c.mean_wall, b[2], 32),
                        ms(c.mean_cpu, b[3], 32), split_text, *what ? what : "–", ratio);
+                if (FACADES[fi].use_model_ratio_here && n == 100 && c.med_cpu > 0 && n_here < MAX_HERE) {
+                    int seeds;
+                    char fn[32] = "";
+                    double v11 = bench_ref_overhead_ms(SMAC_BENCH_REFERENCE_DIR "/smac3_v11_overhead.tsv", p,
+                                                       &seeds, fn, sizeof fn);
+                    if (!isnan(v11))
+                        snprintf(here[n_here++], sizeof here[0],
+                                 "# %s p=%d n=100: SMAC3 v1.1 measured here (%s, %d seeds) %.0f ms CPU per "
+                                 "model-based iteration; ours %.1f ms: %.0fx less",
+                                 FACADES[fi].mode, p, fn, seeds, v11, c.med_cpu * 1e3, v11 / (c.med_cpu * 1e3));
+                }
                 warmup += c.warmup_s;
                 restore += c.restore_s;
                 splits += c.split_s;
@@ -568,6 +588,12 @@ int main(int argc, char **argv)
                     printf("#   note: %d evaluations instead of %d\n", c.evals, opt.K);
                 fflush(stdout);
             }
+    }
+    if (n_here > 0) {
+        printf("\n# Same-machine baseline (bench/reference/smac3_v11_overhead.tsv: the real SMAC3 v1.1, median\n"
+               "# process CPU per model-based iteration around evaluation 100 of a run; ours: median CPU above):\n");
+        for (int i = 0; i < n_here; i++)
+            printf("%s\n", here[i]);
     }
     printf("\n# total %.1f s (writing the warm-up histories %.1f s, restoring them %.1f s, split %.1f s)%s\n",
            smac_clock_monotonic() - t_all, warmup, restore, splits, failures ? "; some cells FAILED" : "");
