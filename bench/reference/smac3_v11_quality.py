@@ -227,15 +227,15 @@ def done_keys(path):
 
 
 def provenance(argv):
-    import ConfigSpace
-    import smac
-    try:
-        import pyrfr
-        rfr = getattr(pyrfr, "__version__", "0.9.0")
-    except Exception:  # pragma: no cover
-        rfr = "?"
+    from importlib.metadata import version
+
+    def ver(dist):
+        try:
+            return version(dist)
+        except Exception:
+            return "?"
     return ["# SMAC3 %s (SMAC4HPO), ConfigSpace %s, pyrfr %s, numpy %s, python %s"
-            % (smac.__version__, ConfigSpace.__version__, rfr, np.__version__, platform.python_version()),
+            % (ver("smac"), ver("ConfigSpace"), ver("pyrfr"), np.__version__, platform.python_version()),
             "# measured %s UTC on a 2-core Debian 12 machine (%s), one run at a time"
             % (datetime.datetime.utcnow().strftime("%Y-%m-%d"), platform.machine()),
             "# scenario run_obj=quality deterministic=true runcount-limit=<budget>; rng=RandomState(seed);"
