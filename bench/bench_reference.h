@@ -16,6 +16,13 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "bench_functions.h"
+
+/* The folder of the TSVs; CMake passes the source tree's. */
+#ifndef SMAC_BENCH_REFERENCE_DIR
+#define SMAC_BENCH_REFERENCE_DIR "bench/reference"
+#endif
+
 #define BENCH_REF_MAX 4096
 
 typedef struct bench_ref_row {
@@ -161,15 +168,8 @@ static inline double bench_ref_overhead_ms(const char *path, int params, int *n_
         }
     }
     fclose(f);
-    if (n == 0)
-        return NAN;
-    for (int i = 1; i < n; i++) /* insertion sort, n is tiny */
-        for (int k = i; k > 0 && v[k] < v[k - 1]; k--) {
-            double t = v[k];
-            v[k] = v[k - 1], v[k - 1] = t;
-        }
     *n_seeds = n;
-    return n % 2 ? v[n / 2] : 0.5 * (v[n / 2 - 1] + v[n / 2]);
+    return bench_percentile(v, n, 50);
 }
 
 #endif

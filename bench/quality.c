@@ -32,9 +32,6 @@
 
 #define N_PROBLEMS 6
 /* SMAC3 v1.1's regrets measured here by bench/reference/smac3_v11_quality.py. */
-#ifndef SMAC_BENCH_REFERENCE_DIR
-#define SMAC_BENCH_REFERENCE_DIR "bench/reference"
-#endif
 #define SMAC_BENCH_REFERENCE SMAC_BENCH_REFERENCE_DIR "/smac3_v11_hpo.tsv"
 #define MAX_SEEDS 100
 #define MAX_BUDGETS 8
@@ -264,7 +261,7 @@ typedef struct options {
     int use_problem[N_PROBLEMS];
     int use_optimiser[N_OPTIMISERS];
     int verbose;
-    const char *reference; /* SMAC3 v1.1 measured here (TSV), or NULL */
+    const char *reference; /* SMAC3 v1.1 measured here (TSV; absent file = no row) */
 } options;
 
 static void usage(FILE *f)

@@ -57,9 +57,6 @@
 #include "util/clock.h"
 #include "util/log.h"
 
-#ifndef SMAC_BENCH_REFERENCE_DIR
-#define SMAC_BENCH_REFERENCE_DIR "bench/reference"
-#endif
 
 #define MAX_LIST 8
 #define MAX_K 1000
