@@ -18,6 +18,9 @@
  *   options: --seeds N  --budgets 100,200  --functions branin,mixed,...
  *            --optimizers hpo,roar,ac (ac = SMAC4AC, not run by default)
  *            --verbose (one line per run)  --reference FILE.tsv (SMAC3 v1.1 measured here)
+ *            --output DIR (keep each run's output folder, DIR/<function>-<mode>-<budget>/run_<seed>,
+ *            to study the runs: runhistory.json holds every evaluation in order with its origin)
+ *            --log-level DEBUG (the library's log on stderr, e.g. one line per acquisition maximisation)
  */
 #include <math.h>
 #include <stdio.h>
@@ -133,7 +136,8 @@ static int set(smac_scenario *sc, const char *name, const char *value, smac_erro
     return 0;
 }
 
-static int run_once(const bench_problem *p, const optimiser_kind *opt, int budget, int seed, run_result *r)
+static int run_once(const bench_problem *p, const optimiser_kind *opt, int budget, int seed, const char *output,
+                    run_result *r)
 {
     smac_error err = {0};
     smac_cs *cs = NULL;
@@ -149,14 +153,16 @@ static int run_once(const bench_problem *p, const optimiser_kind *opt, int budge
     }
     int rc = -1;
     smac_optimizer *o = NULL;
-    char num[32];
+    char num[32], out_dir[4096] = "";
+    if (output)
+        snprintf(out_dir, sizeof out_dir, "%s/%s-%s-%d", output, p->name, opt->mode, budget);
     if (smac_scenario_set_cs(sc, cs, &err) != 0) {
         fprintf(stderr, "%s: %s\n", p->name, err.message);
         goto out;
     }
     snprintf(num, sizeof num, "%d", budget);
     if (set(sc, "run_obj", "quality", &err) || set(sc, "deterministic", "true", &err) ||
-        set(sc, "runcount_limit", num, &err) || set(sc, "output_dir", "", &err) ||
+        set(sc, "runcount_limit", num, &err) || set(sc, "output_dir", out_dir, &err) ||
         set(sc, "mode", opt->mode, &err))
         goto out;
     snprintf(num, sizeof num, "%d", seed);
@@ -262,13 +268,15 @@ typedef struct options {
     int use_optimiser[N_OPTIMISERS];
     int verbose;
     const char *reference; /* SMAC3 v1.1 measured here (TSV; absent file = no row) */
+    const char *output;    /* keep the runs' output folders under this directory; NULL = none */
+    int log_level;         /* the library's log level (default: errors only) */
 } options;
 
 static void usage(FILE *f)
 {
     fprintf(f, "usage: bench-quality [--full] [--seeds N] [--budgets 100,200] "
                "[--functions branin,hartmann6,rosenbrock5,rosenbrock10,ackley10,mixed] "
-               "[--optimizers hpo,roar,ac] [--verbose] [--reference FILE.tsv]\n"
+               "[--optimizers hpo,roar,ac] [--verbose] [--reference FILE.tsv] [--output DIR] [--log-level DEBUG]\n"
                "  default (quick): 5 seeds, 100 evaluations, every function, SMAC4HPO and ROAR\n"
                "  --full: 10 seeds, 100 and 200 evaluations\n");
 }
@@ -320,6 +328,7 @@ static int parse_options(int argc, char **argv, options *o)
 {
     memset(o, 0, sizeof *o);
     o->reference = SMAC_BENCH_REFERENCE;
+    o->log_level = SMAC_LOG_ERROR;
     int full = 0, any_problem = 0, any_opt = 0;
     o->seeds = -1;
     for (int i = 1; i < argc; i++) {
@@ -333,6 +342,14 @@ static int parse_options(int argc, char **argv, options *o)
             o->verbose = 1;
         } else if (strcmp(a, "--reference") == 0 && has_value) {
             o->reference = argv[++i];
+        } else if (strcmp(a, "--log-level") == 0 && has_value) {
+            o->log_level = smac_log_level_parse(argv[++i]);
+            if (o->log_level < 0) {
+                fprintf(stderr, "--log-level wants DEBUG, INFO, WARNING or ERROR\n");
+                return -1;
+            }
+        } else if (strcmp(a, "--output") == 0 && has_value) {
+            o->output = argv[++i];
         } else if (strcmp(a, "--seeds") == 0 && has_value) {
             char *end;
             long v = strtol(argv[++i], &end, 10);
@@ -447,6 +464,7 @@ int main(int argc, char **argv)
     smac_log_set_level(SMAC_LOG_ERROR);
     if (self_check() != 0)
         return 1;
+    smac_log_set_level((smac_log_level)opt.log_level);
 
     int n_runs = 0;
     for (int k = 0; k < opt.n_budgets; k++)
@@ -486,7 +504,7 @@ int main(int argc, char **argv)
                     continue;
                 for (int s = 1; s <= opt.seeds; s++) {
                     run_result r;
-                    if (run_once(&p, &OPTIMISERS[m], opt.budgets[k], s, &r) != 0) {
+                    if (run_once(&p, &OPTIMISERS[m], opt.budgets[k], s, opt.output, &r) != 0) {
                         failures++;
                         continue;
                     }

@@ -7,9 +7,11 @@
  */
 #include "engine/optimizer_internal.h"
 #include "util/error.h"
+#include "util/log.h"
 
 #include <math.h>
 #include <stdlib.h>
+#include <string.h>
 
 static int grow_predictions(smac_optimizer *o, int n)
 {
@@ -46,6 +48,23 @@ static void eval_acquisition(const double *configs, int n, double *values, void 
                 values[i] = -INFINITY;
 }
 
+/* One line per acquisition maximisation, to compare runs with SMAC3's. */
+static void log_maximisation(const smac_optimizer *o, const smac_acq_list *out)
+{
+    double best_rs = -INFINITY, best_ls = -INFINITY;
+    for (int i = 0; i < out->n; i++) {
+        double *best = strcmp(out->origins[i], SMAC_ORIGIN_LOCAL_SEARCH) == 0 ? &best_ls : &best_rs;
+        if (out->values[i] > *best)
+            *best = out->values[i];
+    }
+    smac_acq_ls_stats ls;
+    smac_acq_last_local_search(o->acq_opt, &ls);
+    SMAC_DEBUG("smac.optimizer.ei_optimization",
+               "Maximised the acquisition on %d training rows: eta %.6g, %d local searches, %ld moves, "
+               "%ld neighbours evaluated; best random %.6g, best local %.6g",
+               o->data.n_rows, o->acq.eta, ls.n_searches, ls.steps, ls.evaluated, best_rs, best_ls);
+}
+
 /* The stream's list: the acquisition optimiser's challengers (§9.4). */
 static int fill_from_optimizer(void *ctx, smac_acq_list *out, smac_error *err)
 {
@@ -53,7 +72,10 @@ static int fill_from_optimizer(void *ctx, smac_acq_list *out, smac_error *err)
     /* Local search starts from the configurations with training rows; their
      * predicted costs were computed for x_best when the stream opened. */
     smac_acq_history hist = {o->data.x_configs, o->data.n_configs, o->data.x_mean};
-    return smac_acq_maximize(o->acq_opt, &hist, o->facade.acq_opt_challengers, eval_acquisition, o, out, err);
+    int rc = smac_acq_maximize(o->acq_opt, &hist, o->facade.acq_opt_challengers, eval_acquisition, o, out, err);
+    if (rc == 0 && smac_log_enabled(SMAC_LOG_DEBUG))
+        log_maximisation(o, out);
+    return rc;
 }
 
 /* SMAC3 offers one random configuration per stream when there is no model
