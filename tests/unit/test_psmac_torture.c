@@ -32,7 +32,7 @@
 #include "util/fsutil.h"
 #include "util/log.h"
 
-enum { MAX_WRITES = 5000, GROW_EVERY = 4 };
+enum { MAX_WRITES = 5000, MIN_WRITES = 100, GROW_EVERY = 4 };
 static const double WRITER_SECONDS = 2.0;
 static const char PCS[] = "x [0, 1] [0.5]\n";
 
@@ -104,7 +104,9 @@ static int add_run(smac_runhistory *rh, int j)
 }
 
 /* The writer process: rewrites the file until the time or write budget is
- * used up (or forever when `forever`: it is killed), with one more run every
+ * used up, but at least MIN_WRITES times, so that a loaded machine (slow
+ * fsync) still gives the reader something to race (or forever when
+ * `forever`: it is killed), with one more run every
  * GROW_EVERY writes — a pSMAC process also rewrites its file when nothing
  * changed, and small files let the loop run thousands of times. Reports its
  * run count on `fd`. Never returns. */
@@ -113,7 +115,7 @@ static void writer(const fixture *f, int fd, int forever)
     smac_runhistory *rh = smac_runhistory_new(f->cs, NULL);
     int n = 0, k = 0;
     double stop = now() + (forever ? 30.0 : WRITER_SECONDS);
-    for (; rh && (forever || k < MAX_WRITES) && now() < stop; k++) {
+    for (; rh && (forever || k < MAX_WRITES) && (now() < stop || (!forever && k < MIN_WRITES)); k++) {
         if (k % GROW_EVERY == 0 && add_run(rh, n++) != 0)
             _exit(2);
         if (smac_psmac_write(rh, f->peer_dir, NULL) != 0)
