@@ -9,7 +9,8 @@
    and runs until its first model-based challenger has been evaluated.
 The two samples (true regret of the proposal, distance to the incumbent in
 the unit cube, whether it beats the incumbent) are compared with two-sided
-Mann-Whitney tests: with the model and the acquisition optimiser equivalent
+Mann-Whitney and Fisher tests, as is how often the first configuration run
+after the history is an interleaved random one: with the model and the acquisition optimiser equivalent
 they come from one distribution.
 
 The functions and spaces are those of ../smac3_v11_quality.py (real
@@ -94,11 +95,16 @@ def main():
         sample[2].append(y < inc_cost)
 
     theirs = ([], [], [])
+    random_first = ([], [])  # per seed: was the first configuration run a random one? (v1.1, ours)
     for seed in seeds:
         s = smac3(name, seed, 100000, "v11_%d" % seed)
         s.solver.runhistory.update_from_json(os.path.join(hist, "runhistory.json"), s.solver.scenario.cs)
         seen = set(s.solver.runhistory.get_all_configs())
+        first_new = None
         for c in s.solver.epm_chooser.choose_next():
+            if first_new is None and c not in seen:
+                first_new = c.origin
+                random_first[0].append(c.origin == "Random Search")
             # The intensifier runs nothing for a configuration already
             # evaluated (the incumbent, or one with all its runs): skip it,
             # as our side only sees challengers that were run.
@@ -121,6 +127,8 @@ def main():
                        check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         rh = json.load(open(os.path.join(out, "run_%d" % seed, "runhistory.json")))
         origins = rh.get("config_origins", {})
+        if len(rh["data"]) > history:
+            random_first[1].append(origins.get(str(rh["data"][history][0][0]), "") == "Random Search")
         for key, _ in rh["data"][history:]:
             if origins.get(str(key[0]), "") in ("Random Search", "Default"):
                 continue
@@ -134,6 +142,10 @@ def main():
         mannwhitneyu(ours[0], theirs[0]).pvalue, mannwhitneyu(ours[1], theirs[1]).pvalue,
         fisher_exact([[sum(ours[2]), len(ours[2]) - sum(ours[2])],
                       [sum(theirs[2]), len(theirs[2]) - sum(theirs[2])]])[1]))
+    t, o = random_first
+    print("first configuration run is an interleaved random one: SMAC3 v1.1 %d of %d, ours %d of %d "
+          "(Fisher p %.2f)" % (sum(t), len(t), sum(o), len(o),
+                               fisher_exact([[sum(o), len(o) - sum(o)], [sum(t), len(t) - sum(t)]])[1]))
 
 
 if __name__ == "__main__":
