@@ -20,7 +20,7 @@
  *            --verbose (one line per run)  --reference FILE.tsv (SMAC3 v1.1 measured here)
  *            --output DIR (keep each run's output folder, DIR/<function>-<mode>-<budget>/run_<seed>,
  *            to study the runs: runhistory.json holds every evaluation in order with its origin)
- *            --log-level DEBUG (the library's log on stderr, e.g. one line per acquisition maximisation)
+ *            --log-level DEBUG (the library's log, mixed into stdout, e.g. one line per acquisition maximisation)
  */
 #include <math.h>
 #include <stdio.h>
