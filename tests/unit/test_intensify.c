@@ -652,15 +652,21 @@ static void seeds_deterministic_and_random(void **state)
     sim_free(&s);
 }
 
+/* Six configurations on eight instances; 2..6 lose to 1 everywhere. */
+static void sim_init_losing_challengers(sim *s)
+{
+    sim_init(s, 6, 8);
+    for (int k = 2; k <= 6; k++)
+        for (int i = 0; i < 8; i++)
+            s->cost[k][i] = 50.0 + k;
+}
+
 /* The time bound ends an iteration only after min_chall challengers. */
 static void time_bound_after_min_chall(void **state)
 {
     (void)state;
     sim s;
-    sim_init(&s, 6, 8);
-    for (int k = 2; k <= 6; k++)
-        for (int i = 0; i < 8; i++)
-            s.cost[k][i] = 50.0 + k; /* all worse than 1 */
+    sim_init_losing_challengers(&s);
     for (int i = 0; i < 8; i++)
         s.cost[1][i] = 1.0;
     sim_start(&s);
@@ -690,10 +696,7 @@ static void time_bound_after_min_chall(void **state)
      * C function): each run still counts as SMAC3's smallest bound, 1e-5 s, so
      * the iteration ends after min_chall challengers exactly as above instead
      * of depending on the timer -- the same seed gives the same runs. */
-    sim_init(&s, 6, 8);
-    for (int k = 2; k <= 6; k++)
-        for (int i = 0; i < 8; i++)
-            s.cost[k][i] = 50.0 + k;
+    sim_init_losing_challengers(&s);
     for (int i = 0; i < 8; i++)
         s.cost[1][i] = 1.0;
     s.quality_time = 0.0;
@@ -709,10 +712,7 @@ static void time_bound_after_min_chall(void **state)
 
     /* use_ta_time_bound: only the reported target time counts (1 s per run here, while
      * each run takes 10 s of wallclock). */
-    sim_init(&s, 6, 8);
-    for (int k = 2; k <= 6; k++)
-        for (int i = 0; i < 8; i++)
-            s.cost[k][i] = 50.0 + k;
+    sim_init_losing_challengers(&s);
     s.o.use_ta_time_bound = 1;
     s.wall_factor = 10.0;
     sim_start(&s);

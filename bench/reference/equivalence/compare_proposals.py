@@ -20,7 +20,6 @@ parameters only). Run with SMAC3 1.1's Python environment (../README.md):
 """
 import argparse
 import json
-import math
 import os
 import subprocess
 import sys
@@ -28,7 +27,8 @@ import sys
 import numpy as np
 from scipy.stats import fisher_exact, mannwhitneyu
 
-sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
+REFERENCE_DIR = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..")
+sys.path.insert(0, REFERENCE_DIR)
 from smac3_v11_quality import PROBLEMS, make_space  # noqa: E402
 from smac.facade.smac_hpo_facade import SMAC4HPO  # noqa: E402
 from smac.scenario.scenario import Scenario  # noqa: E402
@@ -113,7 +113,7 @@ def main():
                 break
 
     with open("target.py", "w") as fh:
-        fh.write(TARGET % (sys.executable, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."), name))
+        fh.write(TARGET % (sys.executable, REFERENCE_DIR, name))
     os.chmod("target.py", 0o755)
     with open("space.pcs", "w") as fh:
         fh.write("".join("%s real [%r, %r] [%r]\n" % (p[1], p[2], p[3], p[4]) for p in params))
